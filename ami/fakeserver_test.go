@@ -1,0 +1,517 @@
+package ami
+
+import (
+	"bufio"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeServer is a scripted AMI server on 127.0.0.1:0: each accepted
+// connection runs script, which expects actions and sends replies.
+type fakeServer struct {
+	t    *testing.T
+	ln   net.Listener
+	done chan struct{}
+}
+
+type fakeConn struct {
+	t    *testing.T
+	conn net.Conn
+	r    *Reader
+	bw   *bufio.Writer
+}
+
+func newFakeServer(t *testing.T, script func(c *fakeConn)) *fakeServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &fakeServer{t: t, ln: ln, done: make(chan struct{})}
+	go func() {
+		defer close(fs.done)
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		c := &fakeConn{t: t, conn: conn, r: NewReader(conn, ReaderOptions{}), bw: bufio.NewWriter(conn)}
+		c.send("Asterisk Call Manager/11.0.0\r\n")
+		script(c)
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		select {
+		case <-fs.done:
+		case <-time.After(5 * time.Second):
+			t.Error("fake server script did not finish")
+		}
+	})
+	return fs
+}
+
+func (fs *fakeServer) addr() string { return fs.ln.Addr().String() }
+
+// send writes s with every "\n" turned into "\r\n" unless s already holds "\r\n".
+func (c *fakeConn) send(s string) {
+	if !strings.Contains(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\n", "\r\n")
+	}
+	c.bw.WriteString(s)
+	c.bw.Flush()
+}
+
+// expect reads the next action and checks its name.
+func (c *fakeConn) expect(action string) *Message {
+	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	m, err := c.r.ReadMessage()
+	if err != nil {
+		c.t.Errorf("fake server: want action %s, read error %v", action, err)
+		return &Message{}
+	}
+	if !strings.EqualFold(m.Action(), action) {
+		c.t.Errorf("fake server: want action %s, got %q", action, m.String())
+	}
+	return m
+}
+
+// acceptPlainLogin handles a plain-text Login.
+func (c *fakeConn) acceptPlainLogin() {
+	m := c.expect("Login")
+	c.send("Response: Success\nActionID: " + m.ActionID() + "\nMessage: Authentication accepted\n\n")
+}
+
+func dialFake(t *testing.T, fs *fakeServer, mod ...func(*Config)) *Session {
+	t.Helper()
+	cfg := Config{Addr: fs.addr(), Username: "u", Secret: "s", Auth: "plain", DialTimeout: 5 * time.Second}
+	for _, f := range mod {
+		f(&cfg)
+	}
+	s, err := Dial(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func ctxTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestSessionMD5Login(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		ch := c.expect("Challenge")
+		if got := ch.Get("AuthType"); got != "MD5" {
+			t.Errorf("Challenge AuthType = %q", got)
+		}
+		c.send("Response: Success\nActionID: " + ch.ActionID() + "\nChallenge: 840721327\n\n")
+		login := c.expect("Login")
+		sum := md5.Sum([]byte("840721327" + "s3cret"))
+		if got, want := login.Get("Key"), hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("Key = %q, want %q", got, want)
+		}
+		if login.Has("Secret") {
+			t.Error("MD5 login sent the secret")
+		}
+		if got := login.Get("Events"); got != "off" {
+			t.Errorf("Events = %q, want off", got)
+		}
+		c.send("Response: Success\nActionID: " + login.ActionID() + "\nMessage: Authentication accepted\n\n")
+		c.expect("Logoff")
+		c.send("Response: Goodbye\nMessage: Thanks for all the fish.\n\n")
+	})
+	s := dialFake(t, fs, func(c *Config) { c.Auth = "md5"; c.Secret = "s3cret" })
+	if s.Banner() != "Asterisk Call Manager/11.0.0" {
+		t.Errorf("banner %q", s.Banner())
+	}
+	if err := s.Logoff(ctxTimeout(t, 5*time.Second)); err != nil {
+		t.Errorf("Logoff: %v", err)
+	}
+}
+
+func TestSessionAuthFailed(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		m := c.expect("Login")
+		c.send("Response: Error\nActionID: " + m.ActionID() + "\nMessage: Authentication failed\n\n")
+	})
+	_, err := Dial(context.Background(), Config{Addr: fs.addr(), Username: "u", Secret: "wrong", Auth: "plain"})
+	var ae *AuthError
+	if !asErr(err, &ae) || ae.Message != "Authentication failed" {
+		t.Fatalf("err = %v, want AuthError", err)
+	}
+	if strings.Contains(err.Error(), "wrong") {
+		t.Errorf("error leaks the secret: %v", err)
+	}
+}
+
+func TestSessionInterleavedEventsAndList(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		m := c.expect("CoreShowChannels")
+		id := m.ActionID()
+		c.send("Event: FullyBooted\nStatus: Fully Booted\n\n")
+		c.send("Response: Success\nActionID: " + id + "\nEventList: start\nMessage: Channels will follow\n\n")
+		c.send("Event: Newchannel\nChannel: PJSIP/a-1\n\n")
+		c.send("Event: CoreShowChannel\nActionID: " + id + "\nChannel: PJSIP/a-1\n\n")
+		c.send("Event: Hangup\nChannel: PJSIP/b-2\nCause: 16\n\n")
+		c.send("Event: CoreShowChannel\nActionID: " + id + "\nChannel: PJSIP/c-3\n\n")
+		c.send("Event: CoreShowChannelsComplete\nActionID: " + id + "\nEventList: Complete\nListItems: 2\n\n")
+	})
+	s := dialFake(t, fs)
+	sub := s.Subscribe(16)
+	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("CoreShowChannels"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 2 || res.Events[1].Get("Channel") != "PJSIP/c-3" {
+		t.Fatalf("list events = %v", res.Events)
+	}
+	if res.Complete.Get("ListItems") != "2" {
+		t.Errorf("complete = %v", res.Complete)
+	}
+	var names []string
+	for len(names) < 3 {
+		select {
+		case m := <-sub.Events():
+			names = append(names, m.Event())
+		case <-time.After(5 * time.Second):
+			t.Fatalf("events so far %v", names)
+		}
+	}
+	if strings.Join(names, ",") != "FullyBooted,Newchannel,Hangup" {
+		t.Errorf("subscriber got %v", names)
+	}
+}
+
+func TestSessionRepliesOutOfOrder(t *testing.T) {
+	gotA := make(chan struct{})
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		a := c.expect("Ping")
+		close(gotA)
+		b := c.expect("Ping")
+		c.send("Response: Success\nActionID: " + b.ActionID() + "\nPing: Pong\nWho: b\n\n")
+		c.send("Response: Success\nActionID: " + a.ActionID() + "\nPing: Pong\nWho: a\n\n")
+	})
+	s := dialFake(t, fs)
+	whoC := make(chan string, 1)
+	go func() {
+		res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping"))
+		if err != nil {
+			whoC <- err.Error()
+			return
+		}
+		whoC <- res.Response.Get("Who")
+	}()
+	<-gotA
+	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping"))
+	if err != nil || res.Response.Get("Who") != "b" {
+		t.Errorf("second action: res %+v err %v", res, err)
+	}
+	if who := <-whoC; who != "a" {
+		t.Errorf("first action got %q, want a's reply", who)
+	}
+}
+
+func TestSessionListCutOff(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		id := c.expect("QueueStatus").ActionID()
+		c.send("Response: Success\nActionID: " + id + "\nEventList: start\nMessage: Queue status will follow\n\n")
+		c.send("Event: QueueParams\nActionID: " + id + "\nQueue: support\n\n")
+		c.send("Event: QueueMember\nActionID: " + id + "\nQue") // cut mid-message
+	})
+	s := dialFake(t, fs)
+	res, err := s.Send(ctxTimeout(t, 10*time.Second), NewAction("QueueStatus"))
+	var ce *ConnError
+	if !asErr(err, &ce) || ce.Op != "closed" {
+		t.Fatalf("err = %v, want ConnError closed", err)
+	}
+	if res == nil || len(res.Events) != 1 {
+		t.Errorf("partial result = %+v", res)
+	}
+	select {
+	case <-s.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("session not done after the server hung up")
+	}
+}
+
+func TestSessionTimeout(t *testing.T) {
+	release := make(chan struct{})
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		c.expect("Ping")
+		<-release // never answer
+	})
+	defer close(release)
+	s := dialFake(t, fs)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := s.Send(ctx, NewAction("Ping"))
+	var ce *ConnError
+	var te *TimeoutError
+	if !asErr(err, &ce) || ce.Op != "timeout" || !asErr(err, &te) {
+		t.Fatalf("err = %v, want timeout", err)
+	}
+	if s.Err() != nil {
+		t.Errorf("a timed-out action must not end the session: %v", s.Err())
+	}
+}
+
+func TestSessionPartialListOnTimeout(t *testing.T) {
+	release := make(chan struct{})
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		id := c.expect("Status").ActionID()
+		// Pre-13.2 Status: no EventList header, "will follow", StatusComplete.
+		c.send("Response: Success\nActionID: " + id + "\nMessage: Channel status will follow\n\n")
+		c.send("Event: Status\nActionID: " + id + "\nChannel: SIP/1-1\n\n")
+		<-release
+	})
+	defer close(release)
+	s := dialFake(t, fs)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	res, err := s.Send(ctx, NewAction("Status"))
+	var te *TimeoutError
+	if !asErr(err, &te) || len(te.Result.Events) != 1 || len(res.Events) != 1 {
+		t.Fatalf("err = %v res = %+v, want a partial list of 1", err, res)
+	}
+}
+
+func TestSessionPre132StatusList(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		id := c.expect("Status").ActionID()
+		c.send("Response: Success\nActionID: " + id + "\nMessage: Channel status will follow\n\n")
+		c.send("Event: Status\nPrivilege: Call\nActionID: " + id + "\nChannel: SIP/1-1\n\n")
+		c.send("Event: StatusComplete\nActionID: " + id + "\nItems: 1\n\n")
+	})
+	s := dialFake(t, fs)
+	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Status"))
+	if err != nil || len(res.Events) != 1 || res.Complete.Event() != "StatusComplete" {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestSessionOriginateResponseIsAnEvent(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		id := c.expect("Originate").ActionID()
+		c.send("Response: Success\nActionID: " + id + "\nMessage: Originate successfully queued\n\n")
+		c.send("Event: OriginateResponse\nPrivilege: call,all\nActionID: " + id + "\nResponse: Failure\nChannel: Local/busy@amsh\nReason: 5\n\n")
+	})
+	s := dialFake(t, fs)
+	sub := s.Subscribe(4)
+	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Originate", "Channel", "Local/busy@amsh", "Async", "true"))
+	if err != nil || res.Response.Get("Message") != "Originate successfully queued" {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+	select {
+	case m := <-sub.Events():
+		if m.Event() != "OriginateResponse" || m.ActionID() != res.Action.ActionID() || m.Get("Reason") != "5" {
+			t.Errorf("event %q", m.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no OriginateResponse")
+	}
+}
+
+func TestSessionErrorResponse(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		id := c.expect("Originate").ActionID()
+		c.send("Response: Error\nActionID: " + id + "\nMessage: Permission denied\n\n")
+		id = c.expect("PJSIPShowEndpoints").ActionID()
+		// Asterisk 22 sends a stray LF inside this value: "No endpoints found\n".
+		c.send("Response: Error\r\nActionID: " + id + "\r\nMessage: No endpoints found\n\r\n\r\n")
+		id = c.expect("Ping").ActionID()
+		c.send("Response: Success\nActionID: " + id + "\nPing: Pong\n\n")
+	})
+	s := dialFake(t, fs)
+	_, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Originate", "Channel", "Local/x@y"))
+	var ae *ActionError
+	if !asErr(err, &ae) || ae.Message != "Permission denied" || ae.Action != "Originate" {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = s.Send(ctxTimeout(t, 5*time.Second), NewAction("PJSIPShowEndpoints"))
+	if !asErr(err, &ae) || !strings.HasPrefix(ae.Message, "No endpoints found") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping")); err != nil {
+		t.Errorf("session unusable after an Error response: %v", err)
+	}
+}
+
+func TestSessionReplyWithoutActionID(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		c.expect("Ping")
+		c.send("Response: Success\nPing: Pong\n\n") // 1.6.0: no ActionID
+	})
+	s := dialFake(t, fs)
+	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping"))
+	if err != nil || res.Response.Get("Ping") != "Pong" {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+}
+
+func TestSessionUnsafeValueSendsNothing(t *testing.T) {
+	got := make(chan *Message, 1)
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		got <- c.expect("Ping") // the next action after the refused one
+		c.send("Response: Success\nPing: Pong\n\n")
+	})
+	s := dialFake(t, fs)
+	_, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Setvar", "Variable", "x", "Value", "1\r\nAction: Originate"))
+	var ue *UnsafeValueError
+	if !asErr(err, &ue) {
+		t.Fatalf("err = %v, want UnsafeValueError", err)
+	}
+	if _, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping")); err != nil {
+		t.Fatal(err)
+	}
+	if m := <-got; m.Action() != "Ping" {
+		t.Errorf("server saw %q before Ping", m.String())
+	}
+}
+
+func TestSessionServerHangsUp(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		c.expect("Ping")
+	})
+	s := dialFake(t, fs)
+	_, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping"))
+	var ce *ConnError
+	if !asErr(err, &ce) {
+		t.Fatalf("err = %v, want ConnError", err)
+	}
+	if _, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping")); !asErr(err, &ce) {
+		t.Fatalf("send after hang-up: %v", err)
+	}
+}
+
+func TestSessionSlowSubscriberDrops(t *testing.T) {
+	const n = 50
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		id := c.expect("Ping").ActionID()
+		for i := range n {
+			c.send("Event: UserEvent\nSeq: " + itoa(i) + "\n\n")
+		}
+		c.send("Response: Success\nActionID: " + id + "\nPing: Pong\n\n")
+	})
+	s := dialFake(t, fs)
+	sub := s.Subscribe(5) // nobody reads it
+	if _, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping")); err != nil {
+		t.Fatalf("a full subscriber queue stalled the reader: %v", err)
+	}
+	if sub.Dropped() != n-5 || len(sub.Events()) != 5 {
+		t.Errorf("dropped %d, queued %d; want %d and 5", sub.Dropped(), len(sub.Events()), n-5)
+	}
+}
+
+func TestSessionKeepaliveDetectsDeadPeer(t *testing.T) {
+	release := make(chan struct{})
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		c.expect("Ping") // the keepalive; never answered
+		<-release
+	})
+	defer close(release)
+	s := dialFake(t, fs, func(c *Config) { c.Keepalive = 100 * time.Millisecond })
+	select {
+	case <-s.Done():
+		var ce *ConnError
+		if !asErr(s.Err(), &ce) || ce.Op != "timeout" {
+			t.Errorf("err = %v", s.Err())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("keepalive did not notice the dead peer")
+	}
+}
+
+func TestSessionHugeLineBoundedMemory(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		c.acceptPlainLogin()
+		c.expect("Ping")
+		chunk := []byte(strings.Repeat("A", 1<<20))
+		c.conn.Write([]byte("Response: Success\r\nBig: "))
+		for range 1024 { // 1 GiB, written until the client hangs up
+			if _, err := c.conn.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	s := dialFake(t, fs)
+	var before memStats
+	before.read()
+	_, err := s.Send(ctxTimeout(t, 60*time.Second), NewAction("Ping"))
+	var pe *ProtocolError
+	if !asErr(err, &pe) {
+		t.Fatalf("err = %v, want a ProtocolError", err)
+	}
+	var after memStats
+	after.read()
+	if grew := int64(after.heap) - int64(before.heap); grew > 64<<20 {
+		t.Errorf("heap grew by %d MiB reading a 1 GiB line", grew>>20)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	b := Backoff{Min: 100 * time.Millisecond, Max: time.Second}
+	want := []time.Duration{100, 200, 400, 800, 1000, 1000}
+	for i, w := range want {
+		if got := b.Delay(i); got != w*time.Millisecond {
+			t.Errorf("Delay(%d) = %v, want %v", i, got, w*time.Millisecond)
+		}
+	}
+}
+
+func TestRedialStopsOnAuthError(t *testing.T) {
+	fs := newFakeServer(t, func(c *fakeConn) {
+		m := c.expect("Login")
+		c.send("Response: Error\nActionID: " + m.ActionID() + "\nMessage: Authentication failed\n\n")
+	})
+	tries := 0
+	_, err := Redial(ctxTimeout(t, 5*time.Second), Config{Addr: fs.addr(), Auth: "plain"}, Backoff{Min: time.Millisecond},
+		func(int, error, time.Duration) { tries++ })
+	var ae *AuthError
+	if !asErr(err, &ae) || tries != 0 {
+		t.Fatalf("err = %v after %d retries; want an AuthError and no retry", err, tries)
+	}
+}
+
+func TestRedialRetriesRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: connection refused
+	var waits []time.Duration
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = Redial(ctx, Config{Addr: addr}, Backoff{Min: 10 * time.Millisecond, Max: 40 * time.Millisecond},
+		func(_ int, _ error, w time.Duration) { waits = append(waits, w) })
+	var ce *ConnError
+	if !asErr(err, &ce) || ce.Op != "dial" || len(waits) < 3 {
+		t.Fatalf("err = %v, waits %v", err, waits)
+	}
+	for _, w := range waits {
+		if w > 40*time.Millisecond {
+			t.Errorf("wait %v above the cap", w)
+		}
+	}
+}

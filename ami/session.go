@@ -1,0 +1,523 @@
+package ami
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config says where and how a Session connects.
+type Config struct {
+	Addr     string      // host:port
+	TLS      *tls.Config // nil for plain TCP
+	Username string
+	Secret   string
+	// Auth is "md5" (Challenge + Key; the secret never crosses the wire) or "plain".
+	Auth string
+	// Events is the Login's Events header: "off", "on", or a class list ("system,call").
+	// Empty means "off": one-shot commands want no events.
+	Events string
+	// DialTimeout bounds connecting, the TLS handshake, the banner and the login.
+	DialTimeout time.Duration
+	// Keepalive sends a Ping after this much silence from the server; when the
+	// Ping gets no answer within the same interval the session is closed as
+	// dead. Zero disables it.
+	Keepalive time.Duration
+	// Trace, when set, receives every byte both ways; Secret: and Key: values are masked.
+	Trace io.Writer
+	// Reader caps line and message sizes.
+	Reader ReaderOptions
+}
+
+// Session is one logged-in AMI connection. One goroutine owns the socket and
+// reads it continuously; any number of goroutines may call Send at once.
+// Replies are matched to actions by ActionID, list events are collected into
+// their action's Result, and every other event goes to subscribers.
+type Session struct {
+	cfg    Config
+	conn   net.Conn
+	r      *Reader
+	w      *Writer
+	banner string
+
+	wmu sync.Mutex // serializes writes: one whole action per Write
+
+	mu      sync.Mutex
+	pending map[string]*call
+	order   []*call // in send order, to match replies that lack an ActionID (1.6.0 Ping, old Queues)
+	subs    map[*Subscription]struct{}
+	err     error // why the session ended
+
+	idPrefix string
+	nextID   atomic.Uint64
+	lastRead atomic.Int64 // unix nanos of the last message read
+
+	done chan struct{}
+}
+
+type call struct {
+	id     string
+	name   string
+	res    *Result
+	list   bool
+	done   chan struct{}
+	err    error
+	closed bool
+}
+
+var sessionCounter atomic.Uint64
+
+// Dial connects, reads the banner and logs in. It returns only once logged
+// in, so nothing is ever sent before Login (AsterNET #214).
+func Dial(ctx context.Context, cfg Config) (*Session, error) {
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = 10 * time.Second
+	}
+	dctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
+	defer cancel()
+
+	var d net.Dialer
+	conn, err := d.DialContext(dctx, "tcp", cfg.Addr)
+	if err != nil {
+		return nil, &ConnError{Op: "dial", Addr: cfg.Addr, Err: cleanNetErr(err)}
+	}
+	if cfg.TLS != nil {
+		tc := tls.Client(conn, cfg.TLS)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			conn.Close()
+			return nil, &ConnError{Op: "tls", Addr: cfg.Addr, Err: err}
+		}
+		conn = tc
+	}
+	s := newSession(cfg, conn)
+
+	// The banner is read before the reader goroutine starts.
+	if dl, ok := dctx.Deadline(); ok {
+		conn.SetReadDeadline(dl)
+	}
+	s.banner, err = s.r.ReadBanner()
+	if err != nil {
+		conn.Close()
+		return nil, &ConnError{Op: "read", Addr: cfg.Addr, Err: fmt.Errorf("banner: %w", cleanNetErr(err))}
+	}
+	conn.SetReadDeadline(time.Time{})
+	go s.readLoop()
+	// Closing the socket is what unblocks the reader when ctx ends mid-login.
+	stop := context.AfterFunc(dctx, func() {
+		if dctx.Err() != nil {
+			s.closeWith(&ConnError{Op: "timeout", Addr: cfg.Addr, Err: fmt.Errorf("login: %w", dctx.Err())})
+		}
+	})
+	defer stop()
+	if err := s.login(dctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if cfg.Keepalive > 0 {
+		go s.keepalive(cfg.Keepalive)
+	}
+	return s, nil
+}
+
+// NewSessionConn starts a session over an existing, already logged-in or
+// not-yet-greeted connection; used by tests and by decode-style tools. It
+// reads the banner first when readBanner is true.
+func newSession(cfg Config, conn net.Conn) *Session {
+	s := &Session{
+		cfg:      cfg,
+		conn:     conn,
+		pending:  make(map[string]*call),
+		subs:     make(map[*Subscription]struct{}),
+		done:     make(chan struct{}),
+		idPrefix: fmt.Sprintf("amsh-%x-%d-", time.Now().UnixNano()&0xffffff, sessionCounter.Add(1)),
+	}
+	var rd io.Reader = conn
+	var wr io.Writer = conn
+	if cfg.Trace != nil {
+		t := newTracer(cfg.Trace)
+		rd = io.TeeReader(conn, t.in())
+		wr = io.MultiWriter(conn, t.out())
+	}
+	s.r = NewReader(rd, cfg.Reader)
+	s.w = NewWriter(wr)
+	s.lastRead.Store(time.Now().UnixNano())
+	return s
+}
+
+func (s *Session) login(ctx context.Context) error {
+	events := s.cfg.Events
+	if events == "" {
+		events = "off"
+	}
+	login := NewAction("Login", "Username", s.cfg.Username)
+	switch strings.ToLower(s.cfg.Auth) {
+	case "", "md5":
+		res, err := s.Send(ctx, NewAction("Challenge", "AuthType", "MD5"))
+		if err != nil {
+			return s.loginErr(err)
+		}
+		challenge := res.Response.Get("Challenge")
+		if challenge == "" {
+			return &AuthError{Addr: s.cfg.Addr, User: s.cfg.Username, Message: "server sent no MD5 challenge (try auth: plain)"}
+		}
+		sum := md5.Sum([]byte(challenge + s.cfg.Secret))
+		login.Add("AuthType", "MD5")
+		login.Add("Key", hex.EncodeToString(sum[:]))
+	case "plain":
+		login.Add("Secret", s.cfg.Secret)
+	default:
+		return fmt.Errorf("auth %q: want md5 or plain", s.cfg.Auth)
+	}
+	login.Add("Events", events)
+	if _, err := s.Send(ctx, login); err != nil {
+		return s.loginErr(err)
+	}
+	return nil
+}
+
+func (s *Session) loginErr(err error) error {
+	var ae *ActionError
+	if errors.As(err, &ae) {
+		return &AuthError{Addr: s.cfg.Addr, User: s.cfg.Username, Message: ae.Message}
+	}
+	return err
+}
+
+// Banner returns the server's greeting line, e.g. "Asterisk Call Manager/11.0.0".
+func (s *Session) Banner() string { return s.banner }
+
+// Addr returns the address the session is connected to.
+func (s *Session) Addr() string { return s.cfg.Addr }
+
+// Done is closed when the session has ended; Err then says why.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err returns why the session ended, or nil while it is up.
+func (s *Session) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// NewActionID returns an ActionID unique to this process.
+func (s *Session) NewActionID() string {
+	return s.idPrefix + strconv.FormatUint(s.nextID.Add(1), 10)
+}
+
+// Send writes an action and waits for its result: the response, and for list
+// actions every list event up to the one that completes the list. It sets an
+// ActionID when the action has none. Every key and value is checked before
+// anything is written, so an unsafe action sends nothing.
+//
+// Errors: *ActionError when Asterisk answered Error; *ConnError when the
+// connection failed or ctx expired (Op "timeout", with a *TimeoutError
+// holding any partial list); ctx.Err() itself when ctx was cancelled.
+func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
+	if err := ValidateMessage(action); err != nil {
+		return nil, err
+	}
+	name := action.Action()
+	id := action.ActionID()
+	if id == "" {
+		id = s.NewActionID()
+		action.Add("ActionID", id)
+	}
+	c := &call{id: id, name: name, res: &Result{Action: action}, done: make(chan struct{})}
+
+	s.mu.Lock()
+	if s.err != nil {
+		err := s.err
+		s.mu.Unlock()
+		return nil, err
+	}
+	if _, dup := s.pending[id]; dup {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("%s: ActionID %q is already in flight", name, id)
+	}
+	s.pending[id] = c
+	s.order = append(s.order, c)
+	s.mu.Unlock()
+
+	if err := s.write(ctx, action); err != nil {
+		s.forget(c)
+		return nil, err
+	}
+
+	select {
+	case <-c.done:
+		if c.err != nil {
+			return c.res, c.err
+		}
+		return c.res, nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		finished := c.closed
+		if !finished {
+			s.dropLocked(c)
+		}
+		s.mu.Unlock()
+		if finished {
+			<-c.done
+			return c.res, c.err
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return c.res, &ConnError{Op: "timeout", Addr: s.cfg.Addr, Err: &TimeoutError{Action: name, Result: c.res}}
+		}
+		return c.res, ctx.Err()
+	}
+}
+
+func (s *Session) write(ctx context.Context, m *Message) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if dl, ok := ctx.Deadline(); ok {
+		s.conn.SetWriteDeadline(dl)
+	} else {
+		s.conn.SetWriteDeadline(time.Time{})
+	}
+	if err := s.w.WriteMessage(m); err != nil {
+		var ue *UnsafeValueError
+		if errors.As(err, &ue) {
+			return err
+		}
+		cerr := &ConnError{Op: "write", Addr: s.cfg.Addr, Err: cleanNetErr(err)}
+		s.closeWith(cerr)
+		return cerr
+	}
+	return nil
+}
+
+func (s *Session) forget(c *call) {
+	s.mu.Lock()
+	s.dropLocked(c)
+	s.mu.Unlock()
+}
+
+// dropLocked removes a call that will never complete (its caller gave up).
+func (s *Session) dropLocked(c *call) {
+	if s.pending[c.id] == c {
+		delete(s.pending, c.id)
+	}
+	for i, o := range s.order {
+		if o == c {
+			s.order = append(s.order[:i], s.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// finishLocked completes a call with err (nil for success).
+func (s *Session) finishLocked(c *call, err error) {
+	if c.closed {
+		return
+	}
+	c.closed = true
+	c.err = err
+	s.dropLocked(c)
+	close(c.done)
+}
+
+func (s *Session) readLoop() {
+	for {
+		m, err := s.r.ReadMessage()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+				if s.isGoodbye() {
+					err = io.EOF
+				}
+			}
+			s.closeWith(&ConnError{Op: "closed", Addr: s.cfg.Addr, Err: cleanNetErr(err)})
+			return
+		}
+		s.lastRead.Store(time.Now().UnixNano())
+		s.dispatch(m)
+	}
+}
+
+func (s *Session) isGoodbye() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err != nil
+}
+
+func (s *Session) dispatch(m *Message) {
+	id := m.ActionID()
+	s.mu.Lock()
+	if m.IsEvent() {
+		if c := s.pending[id]; id != "" && c != nil && c.list {
+			if isListEnd(m) {
+				c.res.Complete = m
+				s.finishLocked(c, nil)
+			} else {
+				c.res.Events = append(c.res.Events, m)
+			}
+			s.mu.Unlock()
+			return
+		}
+		subs := s.subscribersLocked()
+		s.mu.Unlock()
+		for _, sub := range subs {
+			sub.deliver(m)
+		}
+		return
+	}
+
+	c := s.pending[id]
+	if c == nil && id == "" {
+		// A reply with no ActionID (1.6.0 Ping, old Queues text): Asterisk
+		// answers one action at a time, so it belongs to the oldest call
+		// still waiting for its response.
+		for _, o := range s.order {
+			if o.res.Response == nil {
+				c = o
+				break
+			}
+		}
+	}
+	if c == nil {
+		// A reply nobody waits for (its caller timed out): drop it.
+		s.mu.Unlock()
+		return
+	}
+	if c.res.Response != nil {
+		// A second response inside a list: PJSIPShowEndpoint can send an
+		// error after its list ack. End the list with that error.
+		s.finishLocked(c, responseError(c.name, m))
+		s.mu.Unlock()
+		return
+	}
+	c.res.Response = m
+	if err := responseError(c.name, m); err != nil {
+		s.finishLocked(c, err)
+	} else if startsList(m) {
+		c.list = true
+	} else {
+		s.finishLocked(c, nil)
+	}
+	s.mu.Unlock()
+}
+
+// startsList reports whether a response announces list events: EventList:
+// start (any case; 1.6.0–1.6.2.9 spelled the header Eventlist), or, before
+// 13.2 where Status and QueueStatus had no EventList, a Message saying the
+// items "will follow".
+func startsList(m *Message) bool {
+	if v, ok := m.Lookup("EventList"); ok {
+		return strings.EqualFold(v, "start")
+	}
+	if m.Legacy || m.Has("Output") {
+		return false
+	}
+	return strings.HasSuffix(strings.ToLower(strings.TrimSpace(m.Get("Message"))), "will follow")
+}
+
+// isListEnd reports whether an event (already matched by ActionID) completes
+// its list: EventList: Complete, else a name ending in "Complete" (1.4 and
+// pre-13.2 lists have no EventList header).
+func isListEnd(m *Message) bool {
+	if v, ok := m.Lookup("EventList"); ok && strings.EqualFold(v, "Complete") {
+		return true
+	}
+	return len(m.Event()) >= 8 && strings.EqualFold(m.Event()[len(m.Event())-8:], "Complete")
+}
+
+func responseError(action string, m *Message) error {
+	switch strings.ToLower(m.Response()) {
+	case "error", "failure", "failed":
+		return &ActionError{Action: action, Message: strings.TrimRight(m.Get("Message"), "\r\n"), Response: m}
+	}
+	return nil
+}
+
+// closeWith ends the session once: closes the socket, fails every pending
+// call with err and tells subscribers.
+func (s *Session) closeWith(err error) {
+	s.mu.Lock()
+	if s.err != nil {
+		s.mu.Unlock()
+		return
+	}
+	s.err = err
+	calls := make([]*call, 0, len(s.pending))
+	for _, c := range s.pending {
+		calls = append(calls, c)
+	}
+	for _, c := range calls {
+		s.finishLocked(c, err)
+	}
+	subs := s.subscribersLocked()
+	s.mu.Unlock()
+	s.conn.Close()
+	for _, sub := range subs {
+		sub.end()
+	}
+	close(s.done)
+}
+
+// Close closes the connection without logging off.
+func (s *Session) Close() error {
+	s.closeWith(&ConnError{Op: "closed", Addr: s.cfg.Addr, Err: ErrClosed})
+	return nil
+}
+
+// Logoff says goodbye and closes the connection.
+func (s *Session) Logoff(ctx context.Context) error {
+	_, err := s.Send(ctx, NewAction("Logoff"))
+	s.Close()
+	var ae *ActionError
+	if err != nil && !errors.As(err, &ae) {
+		// Asterisk closes the socket right after Goodbye; a lost link here is fine.
+		var ce *ConnError
+		if errors.As(err, &ce) && ce.Op == "closed" {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// keepalive pings the server after `every` of silence and closes the session
+// when the Ping goes unanswered (a dead peer or a half-open TCP link).
+func (s *Session) keepalive(every time.Duration) {
+	t := time.NewTicker(every / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+		}
+		if time.Since(time.Unix(0, s.lastRead.Load())) < every {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		_, err := s.Send(ctx, NewAction("Ping"))
+		cancel()
+		var ae *ActionError
+		if err != nil && !errors.As(err, &ae) {
+			s.closeWith(&ConnError{Op: "timeout", Addr: s.cfg.Addr, Err: fmt.Errorf("keepalive Ping unanswered for %s", every)})
+			return
+		}
+	}
+}
+
+// cleanNetErr drops the Go-internal noise ("read tcp 127.0.0.1:5→...") so
+// errors read as one line a person can act on.
+func cleanNetErr(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err
+	}
+	return err
+}

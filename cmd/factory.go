@@ -1,0 +1,250 @@
+package cmd
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/profile"
+)
+
+// Factory hands out what commands need, lazily: `version`, `--help` and
+// `completion` never read the profiles file or dial.
+type Factory struct {
+	IO     *IOStreams
+	Global GlobalOptions
+
+	// ReadSecret prompts for a secret without echo; nil when no TTY prompt is possible.
+	ReadSecret func(prompt string) (string, error)
+
+	conn *Connection // resolved once
+}
+
+// NewFactory returns a Factory over the given streams.
+func NewFactory(ios *IOStreams) *Factory {
+	f := &Factory{IO: ios}
+	if ios.InTTY && ios.ErrTTY {
+		f.ReadSecret = promptSecret(ios)
+	}
+	return f
+}
+
+// Connection is the resolved connection settings: profile, flags and
+// environment merged with the precedence flag > environment > profile > default.
+type Connection struct {
+	ProfileName string // "" for ad-hoc (--host) use
+	Profile     *profile.Profile
+	File        string // the profiles file, when one was read
+	Addr        string
+	Username    string
+	Auth        string
+	TLS         *tls.Config
+	Events      string // the profile's event mask, "" when unset
+	Timeout     time.Duration
+	Confirm     bool
+
+	secretSource func(ctx context.Context) (string, error)
+}
+
+// Connection resolves where to connect. Errors are usage errors (exit 2).
+func (f *Factory) Connection() (*Connection, error) {
+	if f.conn != nil {
+		return f.conn, nil
+	}
+	c, err := f.resolve()
+	if err != nil {
+		return nil, err
+	}
+	f.conn = c
+	return c, nil
+}
+
+func (f *Factory) env(key string) string { return f.IO.Getenv(key) }
+
+func (f *Factory) resolve() (*Connection, error) {
+	g := f.Global
+	host := firstNonEmpty(g.Host, f.env("AMSH_HOST"))
+	user := firstNonEmpty(g.User, f.env("AMSH_USER"))
+	name := firstNonEmpty(g.Profile, f.env("AMSH_PROFILE"))
+
+	c := &Connection{Auth: profile.DefaultAuth, Timeout: profile.DefaultTimeout, Confirm: true}
+
+	// With --host and no profile named, amsh is used ad hoc: the profiles
+	// file is not read, so a profile's secret is never offered to another host.
+	if host == "" || name != "" {
+		p, file, err := f.loadProfile(name)
+		if err != nil {
+			return nil, err
+		}
+		c.ProfileName, c.Profile, c.File = p.Name, p, file
+		c.Addr, c.Username, c.Auth = p.Addr(), p.Username, p.Auth
+		c.Events, c.Timeout, c.Confirm = p.Events, p.Timeout, p.Confirm
+		if p.TLS {
+			tc, err := tlsConfig(p)
+			if err != nil {
+				return nil, &UsageError{Err: fmt.Errorf("profile %q: %w", p.Name, err)}
+			}
+			c.TLS = tc
+			if p.TLSInsecure {
+				f.note("warning: profile %q skips TLS certificate verification (tls_insecure)", p.Name)
+			}
+		}
+		c.secretSource = func(ctx context.Context) (string, error) { return p.ResolveSecret(ctx, f.env) }
+	}
+	if host != "" {
+		h, port, err := profile.ParseHostPort(host, c.TLS != nil)
+		if err != nil {
+			return nil, &UsageError{Err: fmt.Errorf("--host: %w", err)}
+		}
+		c.Addr = joinHostPort(h, port)
+		if c.TLS != nil && c.Profile != nil && c.Profile.TLSServerName == "" {
+			c.TLS.ServerName = h
+		}
+	}
+	if user != "" {
+		c.Username = user
+	}
+	if c.Username == "" {
+		return nil, usageErrorf("no user to log in as: give --user NAME or set $AMSH_USER")
+	}
+	if t := f.env("AMSH_TIMEOUT"); t != "" && g.Timeout == 0 {
+		d, err := time.ParseDuration(t)
+		if err != nil || d <= 0 {
+			return nil, usageErrorf("$AMSH_TIMEOUT %q: want a duration such as 10s", t)
+		}
+		c.Timeout = d
+	}
+	if g.Timeout > 0 {
+		c.Timeout = g.Timeout
+	}
+	return c, nil
+}
+
+func (f *Factory) loadProfile(name string) (*profile.Profile, string, error) {
+	path, _, err := profile.Locate(f.Global.Config, f.env)
+	if err != nil {
+		return nil, "", &UsageError{Err: err}
+	}
+	file, err := profile.Load(path)
+	if errors.Is(err, profile.ErrNoFile) {
+		return nil, "", usageErrorf("no profiles file at %s; create one (see profiles.yaml.example) or use --host HOST --user NAME", path)
+	}
+	if err != nil {
+		return nil, "", &UsageError{Err: err}
+	}
+	for _, w := range file.Warnings() {
+		fmt.Fprintln(f.IO.ErrOut, w)
+	}
+	p, err := file.Select(name)
+	if err != nil {
+		return nil, "", &UsageError{Err: err}
+	}
+	return p, path, nil
+}
+
+// Secret returns the secret to log in with: $AMSH_SECRET, else the profile's
+// source, else a no-echo prompt on a terminal.
+func (c *Connection) secret(ctx context.Context, f *Factory) (string, error) {
+	if s := f.env("AMSH_SECRET"); s != "" {
+		return s, nil
+	}
+	if c.secretSource != nil {
+		s, err := c.secretSource(ctx)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, profile.ErrNoSecret) {
+			return "", &UsageError{Err: err}
+		}
+	}
+	if f.ReadSecret == nil {
+		return "", usageErrorf("no secret for %s@%s: set $AMSH_SECRET or give the profile a secret_* key", c.Username, c.Addr)
+	}
+	return f.ReadSecret(fmt.Sprintf("Secret for %s@%s: ", c.Username, c.Addr))
+}
+
+// Session dials and logs in. events is the Login's event mask ("off" for
+// one-shot commands that need none).
+func (f *Factory) Session(ctx context.Context, events string) (*ami.Session, error) {
+	c, err := f.Connection()
+	if err != nil {
+		return nil, err
+	}
+	secret, err := c.secret(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	cfg := ami.Config{
+		Addr:        c.Addr,
+		TLS:         c.TLS,
+		Username:    c.Username,
+		Secret:      secret,
+		Auth:        c.Auth,
+		Events:      events,
+		DialTimeout: c.Timeout,
+	}
+	if f.Global.Trace {
+		cfg.Trace = f.IO.ErrOut
+	}
+	s, err := ami.Dial(ctx, cfg)
+	if err != nil {
+		return nil, f.where(err)
+	}
+	return s, nil
+}
+
+// where adds the profile to an error so it says where things failed.
+func (f *Factory) where(err error) error {
+	if f.conn != nil && f.conn.ProfileName != "" {
+		return fmt.Errorf("profile %s: %w", f.conn.ProfileName, err)
+	}
+	return err
+}
+
+// note prints a line on stderr unless --quiet.
+func (f *Factory) note(format string, a ...any) {
+	if !f.Global.Quiet {
+		fmt.Fprintf(f.IO.ErrOut, format+"\n", a...)
+	}
+}
+
+func tlsConfig(p *profile.Profile) (*tls.Config, error) {
+	tc := &tls.Config{ServerName: p.Host, InsecureSkipVerify: p.TLSInsecure}
+	if p.TLSServerName != "" {
+		tc.ServerName = p.TLSServerName
+	}
+	if p.TLSCA != "" {
+		pem, err := os.ReadFile(p.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("tls_ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls_ca %s: no PEM certificate in it", p.TLSCA)
+		}
+		tc.RootCAs = pool
+	}
+	return tc, nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func joinHostPort(h string, port int) string {
+	if strings.Contains(h, ":") {
+		return fmt.Sprintf("[%s]:%d", h, port)
+	}
+	return fmt.Sprintf("%s:%d", h, port)
+}

@@ -1,0 +1,57 @@
+package cmd
+
+import (
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams owns stdin, stdout and stderr, and the TTY and colour decisions,
+// so commands can be run against fake streams in tests.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	InTTY, OutTTY, ErrTTY bool
+	// Width is the terminal width of Out, 0 when it is not a terminal.
+	Width int
+	// Getenv reads the environment (os.Getenv outside tests).
+	Getenv func(string) string
+}
+
+// SystemStreams returns the process's own streams.
+func SystemStreams() *IOStreams {
+	tty := func(f *os.File) bool { return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()) }
+	ios := &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY: tty(os.Stdin), OutTTY: tty(os.Stdout), ErrTTY: tty(os.Stderr),
+		Getenv: os.Getenv,
+	}
+	if ios.OutTTY {
+		ios.Width = terminalWidth(os.Stdout)
+	}
+	return ios
+}
+
+// ColorEnabled decides colour for stdout: --color always|never|auto, with
+// NO_COLOR honoured by auto and always alike... except that "always" is an
+// explicit request and wins over NO_COLOR (as ls and git do).
+func (s *IOStreams) ColorEnabled(mode string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if _, set := lookupEnv(s.Getenv, "NO_COLOR"); set {
+		return false
+	}
+	return s.OutTTY
+}
+
+func lookupEnv(getenv func(string) string, key string) (string, bool) {
+	v := getenv(key)
+	return v, v != ""
+}

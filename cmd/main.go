@@ -1,0 +1,49 @@
+// Package cmd is amsh's command tree: cobra subcommands, global flags, the
+// mapping from errors to exit codes, and the lazy Factory that hands out
+// streams, profiles and AMI sessions. Commands parse flags into an Options
+// struct and call a run function; the REPL calls the same run functions.
+//
+// It must not parse AMI bytes (ami/ does) or format AMI messages (render/
+// does).
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+// Exit codes of SPEC §2.
+const (
+	ExitOK          = 0
+	ExitAsterisk    = 1 // Asterisk answered Response: Error
+	ExitUsage       = 2 // bad flags or arguments, unknown profile, invalid profiles file, unsafe value
+	ExitNotAnswered = 3 // originate --wait: the call was not answered
+	ExitAuth        = 4 // authentication failed
+	ExitConn        = 5 // connection refused, TLS failure, timeout, lost mid-response
+	ExitInterrupted = 130
+)
+
+// Main runs amsh with os.Args and returns the process exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ios := SystemStreams()
+	root := NewRootCmd(NewFactory(ios))
+	root.SetArgs(os.Args[1:])
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	if ctx.Err() != nil && !errors.Is(err, errSilent) {
+		fmt.Fprintln(ios.ErrOut, "amsh: interrupted")
+		return ExitInterrupted
+	}
+	code := ExitCode(err)
+	if !errors.Is(err, errSilent) {
+		fmt.Fprintln(ios.ErrOut, "amsh: "+err.Error())
+	}
+	return code
+}

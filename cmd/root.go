@@ -1,0 +1,92 @@
+package cmd
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// GlobalOptions are the flags of SPEC §2, shared by every subcommand.
+type GlobalOptions struct {
+	Profile string
+	Config  string
+	Host    string
+	User    string
+	Output  string
+	Timeout time.Duration
+	Color   string
+	Trace   bool
+	Quiet   bool
+	Yes     bool
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	g := &f.Global
+	root := &cobra.Command{
+		Use:   "amsh",
+		Short: "A shell for the Asterisk Manager Interface",
+		Long: `amsh talks to Asterisk over AMI: one-shot subcommands for scripts, and an
+interactive shell when run with no arguments on a terminal.
+
+Connection settings come from a profile (see 'amsh profiles --help'), from
+flags, or from the environment: flag > environment > profile > default.
+The secret is never a flag: it comes from the profile, $AMSH_SECRET, or a
+prompt on a terminal.`,
+		Example: `  amsh -p lab command core show channels
+  amsh --host 127.0.0.1:5038 --user admin ping
+  amsh -o json action CoreShowChannels | jq '.events[].Channel'`,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		Args:              cobra.NoArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return f.validateGlobal() },
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runBare(c.Context(), f)
+		},
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &UsageError{Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+	})
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.Profile, "profile", "p", "", "profile `NAME` from the profiles file ($AMSH_PROFILE)")
+	pf.StringVar(&g.Config, "config", "", "profiles `FILE` ($AMSH_CONFIG; default $XDG_CONFIG_HOME/amsh/profiles.yaml)")
+	pf.StringVar(&g.Host, "host", "", "connect to `HOST[:PORT]` instead of the profile's host ($AMSH_HOST)")
+	pf.StringVar(&g.User, "user", "", "log in as `NAME` ($AMSH_USER); the secret comes from $AMSH_SECRET or a prompt")
+	pf.StringVarP(&g.Output, "output", "o", "text", "output `FORMAT`: text, json, yaml or raw")
+	pf.DurationVar(&g.Timeout, "timeout", 0, "per-action `DURATION` (default the profile's, else 10s)")
+	pf.StringVar(&g.Color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
+	pf.BoolVar(&g.Trace, "trace", false, "write every AMI byte both ways to stderr (secrets masked)")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print only data, no progress or notes")
+	pf.BoolVarP(&g.Yes, "yes", "y", false, "do not ask before destructive actions")
+
+	root.AddCommand(newCmdVersion(f))
+	for _, add := range subcommands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// subcommands are registered by the files that define them.
+var subcommands []func(*Factory) *cobra.Command
+
+func (f *Factory) validateGlobal() error {
+	g := &f.Global
+	switch g.Output {
+	case "text", "json", "yaml", "raw":
+	default:
+		return usageErrorf("--output %q: want text, json, yaml or raw", g.Output)
+	}
+	switch g.Color {
+	case "auto", "always", "never":
+	default:
+		return usageErrorf("--color %q: want auto, always or never", g.Color)
+	}
+	if g.Timeout < 0 {
+		return usageErrorf("--timeout %s: must be positive", g.Timeout)
+	}
+	return nil
+}

@@ -1,0 +1,16 @@
+module github.com/amsh/amsh
+
+go 1.26
+
+require (
+	github.com/chzyer/readline v1.5.1
+	github.com/mattn/go-isatty v0.0.20
+	github.com/spf13/cobra v1.10.2
+	golang.org/x/sys v0.42.0
+	gopkg.in/yaml.v3 v3.0.1
+)
+
+require (
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/spf13/pflag v1.0.9 // indirect
+)

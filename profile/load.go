@@ -1,0 +1,381 @@
+package profile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads and validates the profiles file at path. A missing file is ErrNoFile (wrapped with the
+// path); every other problem is a *ConfigError naming the file, the line and the key.
+//
+// The file is walked as a yaml.Node tree rather than decoded into a struct so that every error can
+// carry its line, and so that "absent" and "false" stay distinct (confirm defaults to true).
+func Load(path string) (*File, error) {
+	if path == "" {
+		return nil, ErrNoFile
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", path, ErrNoFile)
+	}
+	if err != nil {
+		return nil, &ConfigError{File: path, Msg: statMsg(err)}
+	}
+	dir := filepath.Dir(path)
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	l := &loader{path: path, dir: dir}
+	f, err := l.parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(path); err == nil && holdsSecret(f) {
+		if perm := fi.Mode().Perm(); perm&0o044 != 0 {
+			f.warnings = append(f.warnings, fmt.Sprintf(
+				"warning: %s holds a secret and is readable by others (mode %04o); chmod 600 %s", path, perm, path))
+		}
+	}
+	return f, nil
+}
+
+func holdsSecret(f *File) bool {
+	for _, p := range f.Profiles {
+		if p.Secret != "" {
+			return true
+		}
+	}
+	return false
+}
+
+type loader struct {
+	path string
+	dir  string // relative secret_file and tls_ca paths are resolved against it
+}
+
+// pair is one key and its value in a mapping, after merge keys are applied.
+type pair struct{ key, val *yaml.Node }
+
+var topKeys = []string{"default", "profiles"}
+
+var profileKeys = []string{
+	"host", "port", "username",
+	"secret", "secret_env", "secret_file", "secret_command",
+	"auth", "tls", "tls_ca", "tls_server_name", "tls_insecure",
+	"events", "timeout", "confirm",
+}
+
+var secretKeys = []string{"secret", "secret_env", "secret_file", "secret_command"}
+
+func (l *loader) errAt(n *yaml.Node, profile, key, format string, args ...any) *ConfigError {
+	return &ConfigError{File: l.path, Line: n.Line, Profile: profile, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (l *loader) parse(data []byte) (*File, error) {
+	f := &File{Path: l.path, Profiles: map[string]*Profile{}}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return f, nil // empty or only comments: no profiles
+	} else if err != nil {
+		return nil, l.syntaxError(err, data)
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err == nil {
+		return nil, &ConfigError{File: l.path, Line: more.Line, Msg: "more than one YAML document; keep everything in one"}
+	} else if !errors.Is(err, io.EOF) {
+		return nil, l.syntaxError(err, data)
+	}
+	root := resolve(doc.Content[0])
+	if isNull(root) {
+		return f, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, l.errAt(root, "", "", "the file must be a mapping with default: and profiles:, not %s", kindName(root))
+	}
+	top, err := l.pairs(root, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	var def *yaml.Node
+	for _, kv := range top {
+		switch k := kv.key.Value; k {
+		case "default":
+			def = resolve(kv.val)
+			if f.Default, err = l.str(kv, ""); err != nil {
+				return nil, err
+			}
+		case "profiles":
+			if err := l.profiles(f, kv.val); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, l.errAt(kv.key, "", k, "unknown key %q%s", k, suggest(k, topKeys))
+		}
+	}
+	if f.Default != "" && f.Profiles[f.Default] == nil {
+		return nil, l.errAt(def, "", "default", "default: no profile named %q (have: %s)", f.Default, strings.Join(f.Order, ", "))
+	}
+	return f, nil
+}
+
+func (l *loader) profiles(f *File, n *yaml.Node) error {
+	n = resolve(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return l.errAt(n, "", "profiles", "profiles: must be a mapping of profile names, not %s", kindName(n))
+	}
+	entries, err := l.pairs(n, "", 0)
+	if err != nil {
+		return err
+	}
+	for _, kv := range entries {
+		name := kv.key.Value
+		if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return l.errAt(kv.key, "", "profiles", "profile name %q: use a name without spaces", name)
+		}
+		p, err := l.profile(name, kv)
+		if err != nil {
+			return err
+		}
+		f.Profiles[name] = p
+		f.Order = append(f.Order, name)
+	}
+	return nil
+}
+
+func (l *loader) profile(name string, entry pair) (*Profile, error) {
+	m := resolve(entry.val)
+	if isNull(m) {
+		return nil, l.errAt(entry.key, name, "", "has no keys; it needs at least host and username")
+	}
+	if m.Kind != yaml.MappingNode {
+		return nil, l.errAt(m, name, "", "must be a mapping of keys, not %s", kindName(m))
+	}
+	kvs, err := l.pairs(m, name, 0)
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{Name: name, Auth: DefaultAuth, Timeout: DefaultTimeout, Confirm: true}
+	at := map[string]*yaml.Node{} // key node of each key present
+	for _, kv := range kvs {
+		k := kv.key.Value
+		at[k] = kv.key
+		var err error
+		switch k {
+		case "host":
+			p.Host, err = l.str(kv, name)
+			if err == nil && strings.ContainsFunc(p.Host, func(r rune) bool { return r <= ' ' || r == '/' }) {
+				err = l.errAt(kv.val, name, k, "host: %q is not a host name or address", p.Host)
+			}
+		case "port":
+			p.Port, err = l.port(kv, name)
+		case "username":
+			p.Username, err = l.str(kv, name)
+		case "secret":
+			p.Secret, err = l.str(kv, name)
+		case "secret_env":
+			p.SecretEnv, err = l.str(kv, name)
+			if err == nil && p.SecretEnv != "" && !envName.MatchString(p.SecretEnv) {
+				err = l.errAt(kv.val, name, k, "secret_env: %q is not a variable name (write FOO, not $FOO)", p.SecretEnv)
+			}
+		case "secret_file":
+			p.SecretFile, err = l.filePath(kv, name)
+		case "secret_command":
+			p.SecretCommand, err = l.text(kv, name, true)
+		case "auth":
+			p.Auth, err = l.auth(kv, name)
+		case "tls":
+			p.TLS, err = l.bool(kv, name)
+		case "tls_ca":
+			p.TLSCA, err = l.filePath(kv, name)
+		case "tls_server_name":
+			p.TLSServerName, err = l.str(kv, name)
+		case "tls_insecure":
+			p.TLSInsecure, err = l.bool(kv, name)
+		case "events":
+			p.Events, err = l.events(kv, name)
+		case "timeout":
+			p.Timeout, err = l.timeout(kv, name)
+		case "confirm":
+			p.Confirm, err = l.bool(kv, name)
+		default:
+			err = l.errAt(kv.key, name, k, "unknown key %q%s", k, suggest(k, profileKeys))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := l.required(p, entry.key, at); err != nil {
+		return nil, err
+	}
+	if err := l.oneSecret(p, at); err != nil {
+		return nil, err
+	}
+	if err := l.tlsOnly(p, at); err != nil {
+		return nil, err
+	}
+	if p.Port == 0 {
+		p.Port = DefaultPort
+		if p.TLS {
+			p.Port = DefaultTLSPort
+		}
+	}
+	return p, nil
+}
+
+// tlsOnly refuses TLS settings on a plain connection: the operator who wrote tls_ca surely meant
+// the link to be encrypted, and silently connecting in clear text would hide the mistake.
+func (l *loader) tlsOnly(p *Profile, at map[string]*yaml.Node) error {
+	if p.TLS {
+		return nil
+	}
+	for _, s := range []struct {
+		key string
+		set bool
+	}{{"tls_ca", p.TLSCA != ""}, {"tls_server_name", p.TLSServerName != ""}, {"tls_insecure", p.TLSInsecure}} {
+		if s.set {
+			return l.errAt(at[s.key], p.Name, s.key, "%s is set but tls is not true; add tls: true or remove %s", s.key, s.key)
+		}
+	}
+	return nil
+}
+
+func (l *loader) required(p *Profile, nameKey *yaml.Node, at map[string]*yaml.Node) error {
+	for _, r := range []struct{ key, val string }{{"host", p.Host}, {"username", p.Username}} {
+		if r.val != "" {
+			continue
+		}
+		if at[r.key] != nil {
+			return l.errAt(at[r.key], p.Name, r.key, "%s: is empty", r.key)
+		}
+		return l.errAt(nameKey, p.Name, r.key, "missing required key %q", r.key)
+	}
+	return nil
+}
+
+// oneSecret enforces "exactly one of" as "at most one": a profile with none is fine, and leaves
+// the secret to $AMSH_SECRET or a prompt. An empty value does not count as set.
+func (l *loader) oneSecret(p *Profile, at map[string]*yaml.Node) error {
+	vals := map[string]string{"secret": p.Secret, "secret_env": p.SecretEnv, "secret_file": p.SecretFile, "secret_command": p.SecretCommand}
+	var first *yaml.Node
+	for _, k := range secretKeys {
+		if vals[k] == "" {
+			continue
+		}
+		if first == nil || at[k].Line < first.Line {
+			first = at[k]
+		}
+	}
+	for _, k := range secretKeys {
+		if vals[k] == "" || at[k] == first {
+			continue
+		}
+		return l.errAt(at[k], p.Name, k, "%s: %s is already set on line %d; use only one of %s",
+			k, first.Value, first.Line, strings.Join(secretKeys, ", "))
+	}
+	return nil
+}
+
+// pairs lists a mapping's keys and values, applying YAML merge keys ("<<: *anchor") so profiles
+// can share settings, and refusing duplicate keys, which yaml.v3's Node API lets through.
+func (l *loader) pairs(m *yaml.Node, profile string, depth int) ([]pair, error) {
+	if depth > 8 {
+		return nil, l.errAt(m, profile, "<<", "<<: merges nested too deep (an anchor that includes itself?)")
+	}
+	var own, merged []pair
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, l.errAt(k, profile, "", "keys must be plain names, not %s", kindName(k))
+		}
+		if k.ShortTag() == "!!merge" {
+			ps, err := l.merge(v, profile, depth)
+			if err != nil {
+				return nil, err
+			}
+			merged = append(merged, ps...)
+			continue
+		}
+		if prev := seen[k.Value]; prev != nil {
+			return nil, l.errAt(k, profile, k.Value, "duplicate key %q (first on line %d)", k.Value, prev.Line)
+		}
+		seen[k.Value] = k
+		own = append(own, pair{k, v})
+	}
+	for _, p := range merged { // explicit keys win, then earlier merge sources
+		if seen[p.key.Value] == nil {
+			seen[p.key.Value] = p.key
+			own = append(own, p)
+		}
+	}
+	return own, nil
+}
+
+func (l *loader) merge(v *yaml.Node, profile string, depth int) ([]pair, error) {
+	sources := []*yaml.Node{v}
+	if r := resolve(v); r.Kind == yaml.SequenceNode {
+		sources = r.Content
+	}
+	var out []pair
+	for _, s := range sources {
+		r := resolve(s)
+		if r.Kind != yaml.MappingNode {
+			return nil, l.errAt(s, profile, "<<", "<<: must name a mapping (<<: *anchor), not %s", kindName(r))
+		}
+		ps, err := l.pairs(r, profile, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ps...)
+	}
+	return out, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError turns a yaml.v3 parse error into a ConfigError. yaml.v3 gives the line where the
+// enclosing mapping began, not the line at fault, so the file is re-parsed a line at a time: the
+// first prefix that fails holds the mistake (or, for an unclosed quote or bracket, opens it).
+func (l *loader) syntaxError(err error, data []byte) *ConfigError {
+	lines := strings.SplitAfter(string(data), "\n")
+	if len(lines) <= 2000 {
+		var prefix strings.Builder
+		for i, line := range lines {
+			prefix.WriteString(line)
+			var n yaml.Node
+			if perr := yaml.Unmarshal([]byte(prefix.String()), &n); perr != nil {
+				return l.syntaxAt(i+1, line, perr)
+			}
+		}
+	}
+	e := l.syntaxAt(0, "", err)
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+	}
+	return e
+}
+
+func (l *loader) syntaxAt(n int, line string, err error) *ConfigError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		msg = m[2]
+	}
+	if indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]; strings.Contains(indent, "\t") {
+		msg = "indent with spaces, not tabs"
+	}
+	return &ConfigError{File: l.path, Line: n, Msg: "not valid YAML: " + msg}
+}

@@ -1,0 +1,301 @@
+package profile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeFile writes a profiles file in a fresh temp dir and returns its path.
+func writeFile(t *testing.T, body string, mode os.FileMode) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "profiles.yaml")
+	if err := os.WriteFile(path, []byte(body), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil { // umask may have cut the mode
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadErrors(t *testing.T) {
+	const lab = "profiles:\n  lab:\n    host: h\n    username: u\n"
+	tests := []struct {
+		name, body string
+		line       int
+		key        string
+		want       string // FILE stands for the path
+	}{
+		{"unknown key", "profiles:\n  lab:\n    hots: h\n    username: u\n", 3, "hots",
+			`FILE:3: profile "lab": unknown key "hots" (did you mean "host"?)`},
+		{"unknown key far from any", lab + "    colour: red\n", 5, "colour",
+			`FILE:5: profile "lab": unknown key "colour"`},
+		{"unknown top key", "defualt: lab\n" + lab, 1, "defualt",
+			`FILE:1: unknown key "defualt" (did you mean "default"?)`},
+		{"port not a number", lab + "    port: abc\n", 5, "port",
+			`FILE:5: profile "lab": port: "abc" is not a port number from 1 to 65535`},
+		{"port zero", lab + "    port: 0\n", 5, "port",
+			`FILE:5: profile "lab": port: "0" is not a port number from 1 to 65535`},
+		{"port too big", lab + "    port: 65536\n", 5, "port",
+			`FILE:5: profile "lab": port: "65536" is not a port number from 1 to 65535`},
+		{"port a list", lab + "    port: [1, 2]\n", 5, "port",
+			`FILE:5: profile "lab": port: must be a single value, not a list`},
+		{"tls maybe", lab + "    tls: maybe\n", 5, "tls",
+			`FILE:5: profile "lab": tls: "maybe" is not true or false`},
+		{"confirm empty", lab + "    confirm:\n", 5, "confirm",
+			`FILE:5: profile "lab": confirm: "" is not true or false`},
+		{"timeout parsecs", lab + "    timeout: 10 parsecs\n", 5, "timeout",
+			`FILE:5: profile "lab": timeout: "10 parsecs" is not a duration such as 10s or 1m30s`},
+		{"timeout without unit", lab + "    timeout: 10\n", 5, "timeout",
+			`FILE:5: profile "lab": timeout: "10" is not a duration such as 10s or 1m30s`},
+		{"timeout negative", lab + "    timeout: -1s\n", 5, "timeout",
+			`FILE:5: profile "lab": timeout: "-1s" is not a duration such as 10s or 1m30s`},
+		{"auth", lab + "    auth: sha1\n", 5, "auth",
+			`FILE:5: profile "lab": auth: "sha1" is not md5 or plain`},
+		{"events", lab + "    events: system,calls\n", 5, "events",
+			`FILE:5: profile "lab": events: "system,calls" is not on, off or a comma list of ` + strings.Join(EventClasses, ", ")},
+		{"events boolean", lab + "    events: true\n", 5, "events",
+			`FILE:5: profile "lab": events: "true" is not on, off or a comma list of ` + strings.Join(EventClasses, ", ")},
+		{"missing host", "profiles:\n  lab:\n    username: u\n", 2, "host",
+			`FILE:2: profile "lab": missing required key "host"`},
+		{"missing username", "profiles:\n  lab:\n    host: h\n", 2, "username",
+			`FILE:2: profile "lab": missing required key "username"`},
+		{"empty host", "profiles:\n  lab:\n    host: \"\"\n    username: u\n", 3, "host",
+			`FILE:3: profile "lab": host: is empty`},
+		{"host with space", "profiles:\n  lab:\n    host: a b\n    username: u\n", 3, "host",
+			`FILE:3: profile "lab": host: "a b" is not a host name or address`},
+		{"empty profile", "profiles:\n  lab:\n", 2, "",
+			`FILE:2: profile "lab": has no keys; it needs at least host and username`},
+		{"profile not a mapping", "profiles:\n  lab: 127.0.0.1\n", 2, "",
+			`FILE:2: profile "lab": must be a mapping of keys, not a single value`},
+		{"two secrets", lab + "    secret: s3cretvalue\n    secret_env: X\n", 6, "secret_env",
+			`FILE:6: profile "lab": secret_env: secret is already set on line 5; use only one of secret, secret_env, secret_file, secret_command`},
+		{"secret and command", lab + "    secret_command: pass x\n    secret: s3cretvalue\n", 6, "secret",
+			`FILE:6: profile "lab": secret: secret_command is already set on line 5; use only one of secret, secret_env, secret_file, secret_command`},
+		{"secret two lines", lab + "    secret: \"s3cret\\nvalue\"\n", 5, "secret",
+			`FILE:5: profile "lab": secret: must be one line without control characters`},
+		{"secret a list", lab + "    secret: [s3cretvalue]\n", 5, "secret",
+			`FILE:5: profile "lab": secret: must be a single value, not a list`},
+		{"secret_env with dollar", lab + "    secret_env: $X\n", 5, "secret_env",
+			`FILE:5: profile "lab": secret_env: "$X" is not a variable name (write FOO, not $FOO)`},
+		{"tilde user", lab + "    secret_file: ~bob/s\n", 5, "secret_file",
+			`FILE:5: profile "lab": secret_file: only ~/ is expanded, not ~user/`},
+		{"tls_ca without tls", lab + "    tls_ca: ca.pem\n", 5, "tls_ca",
+			`FILE:5: profile "lab": tls_ca is set but tls is not true; add tls: true or remove tls_ca`},
+		{"tls_insecure without tls", lab + "    tls_insecure: true\n", 5, "tls_insecure",
+			`FILE:5: profile "lab": tls_insecure is set but tls is not true; add tls: true or remove tls_insecure`},
+		{"default missing", "default: prod\n" + lab, 1, "default",
+			`FILE:1: default: no profile named "prod" (have: lab)`},
+		{"duplicate key", lab + "    host: other\n", 5, "host",
+			`FILE:5: profile "lab": duplicate key "host" (first on line 3)`},
+		{"duplicate profile", lab + "  lab:\n    host: h\n    username: u\n", 5, "lab",
+			`FILE:5: duplicate key "lab" (first on line 2)`},
+		{"profile name with space", "profiles:\n  my lab:\n    host: h\n    username: u\n", 2, "profiles",
+			`FILE:2: profile name "my lab": use a name without spaces`},
+		{"profiles a list", "profiles:\n  - lab\n", 2, "profiles",
+			`FILE:2: profiles: must be a mapping of profile names, not a list`},
+		{"top a list", "- a\n- b\n", 1, "",
+			`FILE:1: the file must be a mapping with default: and profiles:, not a list`},
+		{"syntax", "profiles:\n  lab:\n    host: h\n   username: u\n", 4, "",
+			`FILE:4: not valid YAML: did not find expected key`},
+		{"unclosed bracket", lab + "    port: [1\n", 5, "",
+			`FILE:5: not valid YAML: did not find expected ',' or ']'`},
+		{"tab indent", "profiles:\n\tlab:\n", 2, "",
+			`FILE:2: not valid YAML: indent with spaces, not tabs`},
+		{"two documents", lab + "---\n" + lab, 5, "",
+			`FILE:5: more than one YAML document; keep everything in one`},
+		{"merge not a mapping", "profiles:\n  lab:\n    <<: 1\n    host: h\n    username: u\n", 3, "<<",
+			`FILE:3: profile "lab": <<: must name a mapping (<<: *anchor), not a single value`},
+		{"merge loop", "profiles:\n  lab: &x\n    <<: *x\n", 2, "<<",
+			`FILE:2: profile "lab": <<: merges nested too deep (an anchor that includes itself?)`},
+		{"error inside a merged anchor", "profiles:\n  a: &base\n    host: h\n    username: u\n    port: x\n", 5, "port",
+			`FILE:5: profile "a": port: "x" is not a port number from 1 to 65535`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.body, 0o600)
+			f, err := Load(path)
+			if err == nil {
+				t.Fatalf("Load: no error; profiles %v", f.Order)
+			}
+			want := strings.ReplaceAll(tt.want, "FILE", path)
+			if err.Error() != want {
+				t.Errorf("error\n got: %s\nwant: %s", err, want)
+			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error is %T, want *ConfigError", err)
+			}
+			if ce.File != path || ce.Line != tt.line || ce.Key != tt.key {
+				t.Errorf("ConfigError{File: %q, Line: %d, Key: %q}, want {%q, %d, %q}", ce.File, ce.Line, ce.Key, path, tt.line, tt.key)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("error shows the secret: %s", err)
+			}
+		})
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	path := writeFile(t, `
+profiles:
+  plain:
+    host: pbx.example.com
+    username: admin
+  tls:
+    host: ::1
+    username: admin
+    tls: true
+  set:
+    host: h
+    username: "1001"
+    port: 6000
+    auth: PLAIN
+    tls: yes
+    tls_insecure: on
+    events: " System , CALL "
+    timeout: 1m30s
+    confirm: false
+`, 0o600)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"plain", "tls", "set"}; !reflect.DeepEqual(f.Order, want) {
+		t.Errorf("Order = %v, want %v", f.Order, want)
+	}
+	want := map[string]Profile{
+		"plain": {Name: "plain", Host: "pbx.example.com", Port: 5038, Username: "admin", Auth: "md5", Timeout: 10 * time.Second, Confirm: true},
+		"tls":   {Name: "tls", Host: "::1", Port: 5039, Username: "admin", Auth: "md5", TLS: true, Timeout: 10 * time.Second, Confirm: true},
+		"set": {Name: "set", Host: "h", Port: 6000, Username: "1001", Auth: "plain", TLS: true, TLSInsecure: true,
+			Events: "system,call", Timeout: 90 * time.Second, Confirm: false},
+	}
+	for name, w := range want {
+		if got := *f.Profiles[name]; got != w {
+			t.Errorf("%s:\n got %+v\nwant %+v", name, got, w)
+		}
+	}
+	if f.Default != "" {
+		t.Errorf("Default = %q, want empty", f.Default)
+	}
+}
+
+func TestLoadMergeAndPaths(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	path := writeFile(t, `
+default: b
+profiles:
+  a: &base
+    host: h
+    username: u
+    secret_file: ~/a.secret
+    timeout: 5s
+  b:
+    <<: *base
+    username: other
+    tls: true
+    tls_ca: certs/ca.pem
+`, 0o600)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Select("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Profile{Name: "b", Host: "h", Port: 5039, Username: "other", SecretFile: filepath.Join(home, "a.secret"),
+		Auth: "md5", TLS: true, TLSCA: filepath.Join(filepath.Dir(path), "certs", "ca.pem"), Timeout: 5 * time.Second, Confirm: true}
+	if *b != want {
+		t.Errorf("b:\n got %+v\nwant %+v", *b, want)
+	}
+}
+
+func TestLoadEmpty(t *testing.T) {
+	for _, body := range []string{"", "# nothing yet\n", "profiles:\n", "~\n"} {
+		f, err := Load(writeFile(t, body, 0o600))
+		if err != nil {
+			t.Errorf("%q: %v", body, err)
+			continue
+		}
+		if len(f.Profiles) != 0 {
+			t.Errorf("%q: profiles %v", body, f.Order)
+		}
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	for _, path := range []string{"", filepath.Join(t.TempDir(), "nope.yaml")} {
+		if _, err := Load(path); !errors.Is(err, ErrNoFile) {
+			t.Errorf("Load(%q) = %v, want ErrNoFile", path, err)
+		}
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	const withSecret = "profiles:\n  lab:\n    host: h\n    username: u\n    secret: s3cretvalue\n"
+	const withFile = "profiles:\n  lab:\n    host: h\n    username: u\n    secret_file: /x\n"
+	tests := []struct {
+		body string
+		mode os.FileMode
+		want string // the "(mode ...)" text, empty for no warning
+	}{
+		{withSecret, 0o644, "0644"},
+		{withSecret, 0o640, "0640"},
+		{withSecret, 0o604, "0604"},
+		{withSecret, 0o600, ""},
+		{withSecret, 0o400, ""},
+		{withFile, 0o644, ""},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, tt.body, tt.mode)
+		f, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		if tt.want != "" {
+			want = []string{"warning: " + path + " holds a secret and is readable by others (mode " + tt.want + "); chmod 600 " + path}
+		}
+		if got := f.Warnings(); !reflect.DeepEqual(got, want) {
+			t.Errorf("mode %v, secret %v: warnings %q, want %q", tt.mode, tt.body == withSecret, got, want)
+		}
+	}
+}
+
+func TestExampleFile(t *testing.T) {
+	t.Setenv("HOME", "/home/op")
+	f, err := Load("../profiles.yaml.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := f.Warnings(); len(w) != 0 {
+		t.Errorf("warnings: %q", w)
+	}
+	if want := []string{"sandbox", "sandbox-tls", "restricted"}; !reflect.DeepEqual(f.Order, want) {
+		t.Errorf("Order = %v, want %v", f.Order, want)
+	}
+	p, err := f.Select("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Profile{Name: "sandbox", Host: "127.0.0.1", Port: 15038, Username: "amsh",
+		SecretFile: "/home/op/.cache/amsh/sandbox/amsh.secret", Auth: "md5", Events: "on", Timeout: 10 * time.Second, Confirm: true}
+	if *p != want {
+		t.Errorf("sandbox:\n got %+v\nwant %+v", *p, want)
+	}
+	tls := f.Profiles["sandbox-tls"]
+	if !tls.TLS || tls.Port != 15039 || tls.TLSCA != "/home/op/.cache/amsh/sandbox/ca.pem" || tls.TLSServerName != "localhost" {
+		t.Errorf("sandbox-tls: %+v", *tls)
+	}
+	r := f.Profiles["restricted"]
+	if r.Username != "amsh-report" || r.SecretFile != "/home/op/.cache/amsh/sandbox/amsh-report.secret" {
+		t.Errorf("restricted: %+v", *r)
+	}
+}
