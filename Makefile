@@ -1,6 +1,8 @@
 # amsh — see README.md. `make demo` and `make test` do all the set-up on a fresh Debian machine
 # (the sandbox needs root: it debootstraps Asterisk into a cache folder and chroots into it).
 
+SHELL       := bash
+.SHELLFLAGS := -o pipefail -c
 GO          ?= go
 BIN         ?= bin/amsh
 SANDBOX     := scripts/sandbox
@@ -22,7 +24,8 @@ build:
 test: sandbox-up
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
-	AMSH_SANDBOX=$(SANDBOX_DIR) $(GO) test -race -count=1 ./...
+	@# -v so the log shows every test that ran or skipped; the RUN/PAUSE/CONT noise is dropped.
+	AMSH_SANDBOX=$(SANDBOX_DIR) $(GO) test -race -count=1 -v ./... 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT|NAME)'
 
 # Unit tests only: integration tests skip with a note saying how to run them.
 unit:
