@@ -1,7 +1,6 @@
 package ami
 
 import (
-	"bufio"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -9,86 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/amsh/amsh/internal/amitest"
 )
 
-// fakeServer is a scripted AMI server on 127.0.0.1:0: each accepted
-// connection runs script, which expects actions and sends replies.
-type fakeServer struct {
-	t    *testing.T
-	ln   net.Listener
-	done chan struct{}
-}
-
-type fakeConn struct {
-	t    *testing.T
-	conn net.Conn
-	r    *Reader
-	bw   *bufio.Writer
-}
-
-func newFakeServer(t *testing.T, script func(c *fakeConn)) *fakeServer {
+func dialFake(t *testing.T, fs *amitest.Server, mod ...func(*Config)) *Session {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := &fakeServer{t: t, ln: ln, done: make(chan struct{})}
-	go func() {
-		defer close(fs.done)
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		c := &fakeConn{t: t, conn: conn, r: NewReader(conn, ReaderOptions{}), bw: bufio.NewWriter(conn)}
-		c.send("Asterisk Call Manager/11.0.0\r\n")
-		script(c)
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		select {
-		case <-fs.done:
-		case <-time.After(5 * time.Second):
-			t.Error("fake server script did not finish")
-		}
-	})
-	return fs
-}
-
-func (fs *fakeServer) addr() string { return fs.ln.Addr().String() }
-
-// send writes s with every "\n" turned into "\r\n" unless s already holds "\r\n".
-func (c *fakeConn) send(s string) {
-	if !strings.Contains(s, "\r\n") {
-		s = strings.ReplaceAll(s, "\n", "\r\n")
-	}
-	c.bw.WriteString(s)
-	c.bw.Flush()
-}
-
-// expect reads the next action and checks its name.
-func (c *fakeConn) expect(action string) *Message {
-	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	m, err := c.r.ReadMessage()
-	if err != nil {
-		c.t.Errorf("fake server: want action %s, read error %v", action, err)
-		return &Message{}
-	}
-	if !strings.EqualFold(m.Action(), action) {
-		c.t.Errorf("fake server: want action %s, got %q", action, m.String())
-	}
-	return m
-}
-
-// acceptPlainLogin handles a plain-text Login.
-func (c *fakeConn) acceptPlainLogin() {
-	m := c.expect("Login")
-	c.send("Response: Success\nActionID: " + m.ActionID() + "\nMessage: Authentication accepted\n\n")
-}
-
-func dialFake(t *testing.T, fs *fakeServer, mod ...func(*Config)) *Session {
-	t.Helper()
-	cfg := Config{Addr: fs.addr(), Username: "u", Secret: "s", Auth: "plain", DialTimeout: 5 * time.Second}
+	cfg := Config{Addr: fs.Addr(), Username: "u", Secret: "s", Auth: "plain", DialTimeout: 5 * time.Second}
 	for _, f := range mod {
 		f(&cfg)
 	}
@@ -107,13 +33,13 @@ func ctxTimeout(t *testing.T, d time.Duration) context.Context {
 }
 
 func TestSessionMD5Login(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		ch := c.expect("Challenge")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		ch := c.Expect("Challenge")
 		if got := ch.Get("AuthType"); got != "MD5" {
 			t.Errorf("Challenge AuthType = %q", got)
 		}
-		c.send("Response: Success\nActionID: " + ch.ActionID() + "\nChallenge: 840721327\n\n")
-		login := c.expect("Login")
+		c.Send("Response: Success\nActionID: " + ch.ID() + "\nChallenge: 840721327\n\n")
+		login := c.Expect("Login")
 		sum := md5.Sum([]byte("840721327" + "s3cret"))
 		if got, want := login.Get("Key"), hex.EncodeToString(sum[:]); got != want {
 			t.Errorf("Key = %q, want %q", got, want)
@@ -124,9 +50,9 @@ func TestSessionMD5Login(t *testing.T) {
 		if got := login.Get("Events"); got != "off" {
 			t.Errorf("Events = %q, want off", got)
 		}
-		c.send("Response: Success\nActionID: " + login.ActionID() + "\nMessage: Authentication accepted\n\n")
-		c.expect("Logoff")
-		c.send("Response: Goodbye\nMessage: Thanks for all the fish.\n\n")
+		c.Send("Response: Success\nActionID: " + login.ID() + "\nMessage: Authentication accepted\n\n")
+		c.Expect("Logoff")
+		c.Send("Response: Goodbye\nMessage: Thanks for all the fish.\n\n")
 	})
 	s := dialFake(t, fs, func(c *Config) { c.Auth = "md5"; c.Secret = "s3cret" })
 	if s.Banner() != "Asterisk Call Manager/11.0.0" {
@@ -138,11 +64,11 @@ func TestSessionMD5Login(t *testing.T) {
 }
 
 func TestSessionAuthFailed(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		m := c.expect("Login")
-		c.send("Response: Error\nActionID: " + m.ActionID() + "\nMessage: Authentication failed\n\n")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		m := c.Expect("Login")
+		c.Send("Response: Error\nActionID: " + m.ID() + "\nMessage: Authentication failed\n\n")
 	})
-	_, err := Dial(context.Background(), Config{Addr: fs.addr(), Username: "u", Secret: "wrong", Auth: "plain"})
+	_, err := Dial(context.Background(), Config{Addr: fs.Addr(), Username: "u", Secret: "wrong", Auth: "plain"})
 	var ae *AuthError
 	if !asErr(err, &ae) || ae.Message != "Authentication failed" {
 		t.Fatalf("err = %v, want AuthError", err)
@@ -153,17 +79,17 @@ func TestSessionAuthFailed(t *testing.T) {
 }
 
 func TestSessionInterleavedEventsAndList(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		m := c.expect("CoreShowChannels")
-		id := m.ActionID()
-		c.send("Event: FullyBooted\nStatus: Fully Booted\n\n")
-		c.send("Response: Success\nActionID: " + id + "\nEventList: start\nMessage: Channels will follow\n\n")
-		c.send("Event: Newchannel\nChannel: PJSIP/a-1\n\n")
-		c.send("Event: CoreShowChannel\nActionID: " + id + "\nChannel: PJSIP/a-1\n\n")
-		c.send("Event: Hangup\nChannel: PJSIP/b-2\nCause: 16\n\n")
-		c.send("Event: CoreShowChannel\nActionID: " + id + "\nChannel: PJSIP/c-3\n\n")
-		c.send("Event: CoreShowChannelsComplete\nActionID: " + id + "\nEventList: Complete\nListItems: 2\n\n")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		m := c.Expect("CoreShowChannels")
+		id := m.ID()
+		c.Send("Event: FullyBooted\nStatus: Fully Booted\n\n")
+		c.Send("Response: Success\nActionID: " + id + "\nEventList: start\nMessage: Channels will follow\n\n")
+		c.Send("Event: Newchannel\nChannel: PJSIP/a-1\n\n")
+		c.Send("Event: CoreShowChannel\nActionID: " + id + "\nChannel: PJSIP/a-1\n\n")
+		c.Send("Event: Hangup\nChannel: PJSIP/b-2\nCause: 16\n\n")
+		c.Send("Event: CoreShowChannel\nActionID: " + id + "\nChannel: PJSIP/c-3\n\n")
+		c.Send("Event: CoreShowChannelsComplete\nActionID: " + id + "\nEventList: Complete\nListItems: 2\n\n")
 	})
 	s := dialFake(t, fs)
 	sub := s.Subscribe(16)
@@ -193,13 +119,13 @@ func TestSessionInterleavedEventsAndList(t *testing.T) {
 
 func TestSessionRepliesOutOfOrder(t *testing.T) {
 	gotA := make(chan struct{})
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		a := c.expect("Ping")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		a := c.Expect("Ping")
 		close(gotA)
-		b := c.expect("Ping")
-		c.send("Response: Success\nActionID: " + b.ActionID() + "\nPing: Pong\nWho: b\n\n")
-		c.send("Response: Success\nActionID: " + a.ActionID() + "\nPing: Pong\nWho: a\n\n")
+		b := c.Expect("Ping")
+		c.Send("Response: Success\nActionID: " + b.ID() + "\nPing: Pong\nWho: b\n\n")
+		c.Send("Response: Success\nActionID: " + a.ID() + "\nPing: Pong\nWho: a\n\n")
 	})
 	s := dialFake(t, fs)
 	whoC := make(chan string, 1)
@@ -222,12 +148,12 @@ func TestSessionRepliesOutOfOrder(t *testing.T) {
 }
 
 func TestSessionListCutOff(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		id := c.expect("QueueStatus").ActionID()
-		c.send("Response: Success\nActionID: " + id + "\nEventList: start\nMessage: Queue status will follow\n\n")
-		c.send("Event: QueueParams\nActionID: " + id + "\nQueue: support\n\n")
-		c.send("Event: QueueMember\nActionID: " + id + "\nQue") // cut mid-message
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		id := c.Expect("QueueStatus").ID()
+		c.Send("Response: Success\nActionID: " + id + "\nEventList: start\nMessage: Queue status will follow\n\n")
+		c.Send("Event: QueueParams\nActionID: " + id + "\nQueue: support\n\n")
+		c.Send("Event: QueueMember\nActionID: " + id + "\nQue") // cut mid-message
 	})
 	s := dialFake(t, fs)
 	res, err := s.Send(ctxTimeout(t, 10*time.Second), NewAction("QueueStatus"))
@@ -247,9 +173,9 @@ func TestSessionListCutOff(t *testing.T) {
 
 func TestSessionTimeout(t *testing.T) {
 	release := make(chan struct{})
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		c.expect("Ping")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		c.Expect("Ping")
 		<-release // never answer
 	})
 	defer close(release)
@@ -269,12 +195,12 @@ func TestSessionTimeout(t *testing.T) {
 
 func TestSessionPartialListOnTimeout(t *testing.T) {
 	release := make(chan struct{})
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		id := c.expect("Status").ActionID()
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		id := c.Expect("Status").ID()
 		// Pre-13.2 Status: no EventList header, "will follow", StatusComplete.
-		c.send("Response: Success\nActionID: " + id + "\nMessage: Channel status will follow\n\n")
-		c.send("Event: Status\nActionID: " + id + "\nChannel: SIP/1-1\n\n")
+		c.Send("Response: Success\nActionID: " + id + "\nMessage: Channel status will follow\n\n")
+		c.Send("Event: Status\nActionID: " + id + "\nChannel: SIP/1-1\n\n")
 		<-release
 	})
 	defer close(release)
@@ -289,12 +215,12 @@ func TestSessionPartialListOnTimeout(t *testing.T) {
 }
 
 func TestSessionPre132StatusList(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		id := c.expect("Status").ActionID()
-		c.send("Response: Success\nActionID: " + id + "\nMessage: Channel status will follow\n\n")
-		c.send("Event: Status\nPrivilege: Call\nActionID: " + id + "\nChannel: SIP/1-1\n\n")
-		c.send("Event: StatusComplete\nActionID: " + id + "\nItems: 1\n\n")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		id := c.Expect("Status").ID()
+		c.Send("Response: Success\nActionID: " + id + "\nMessage: Channel status will follow\n\n")
+		c.Send("Event: Status\nPrivilege: Call\nActionID: " + id + "\nChannel: SIP/1-1\n\n")
+		c.Send("Event: StatusComplete\nActionID: " + id + "\nItems: 1\n\n")
 	})
 	s := dialFake(t, fs)
 	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Status"))
@@ -304,11 +230,11 @@ func TestSessionPre132StatusList(t *testing.T) {
 }
 
 func TestSessionOriginateResponseIsAnEvent(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		id := c.expect("Originate").ActionID()
-		c.send("Response: Success\nActionID: " + id + "\nMessage: Originate successfully queued\n\n")
-		c.send("Event: OriginateResponse\nPrivilege: call,all\nActionID: " + id + "\nResponse: Failure\nChannel: Local/busy@amsh\nReason: 5\n\n")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		id := c.Expect("Originate").ID()
+		c.Send("Response: Success\nActionID: " + id + "\nMessage: Originate successfully queued\n\n")
+		c.Send("Event: OriginateResponse\nPrivilege: call,all\nActionID: " + id + "\nResponse: Failure\nChannel: Local/busy@amsh\nReason: 5\n\n")
 	})
 	s := dialFake(t, fs)
 	sub := s.Subscribe(4)
@@ -327,15 +253,15 @@ func TestSessionOriginateResponseIsAnEvent(t *testing.T) {
 }
 
 func TestSessionErrorResponse(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		id := c.expect("Originate").ActionID()
-		c.send("Response: Error\nActionID: " + id + "\nMessage: Permission denied\n\n")
-		id = c.expect("PJSIPShowEndpoints").ActionID()
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		id := c.Expect("Originate").ID()
+		c.Send("Response: Error\nActionID: " + id + "\nMessage: Permission denied\n\n")
+		id = c.Expect("PJSIPShowEndpoints").ID()
 		// Asterisk 22 sends a stray LF inside this value: "No endpoints found\n".
-		c.send("Response: Error\r\nActionID: " + id + "\r\nMessage: No endpoints found\n\r\n\r\n")
-		id = c.expect("Ping").ActionID()
-		c.send("Response: Success\nActionID: " + id + "\nPing: Pong\n\n")
+		c.Send("Response: Error\r\nActionID: " + id + "\r\nMessage: No endpoints found\n\r\n\r\n")
+		id = c.Expect("Ping").ID()
+		c.Send("Response: Success\nActionID: " + id + "\nPing: Pong\n\n")
 	})
 	s := dialFake(t, fs)
 	_, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Originate", "Channel", "Local/x@y"))
@@ -353,10 +279,10 @@ func TestSessionErrorResponse(t *testing.T) {
 }
 
 func TestSessionReplyWithoutActionID(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		c.expect("Ping")
-		c.send("Response: Success\nPing: Pong\n\n") // 1.6.0: no ActionID
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		c.Expect("Ping")
+		c.Send("Response: Success\nPing: Pong\n\n") // 1.6.0: no ActionID
 	})
 	s := dialFake(t, fs)
 	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping"))
@@ -366,11 +292,11 @@ func TestSessionReplyWithoutActionID(t *testing.T) {
 }
 
 func TestSessionUnsafeValueSendsNothing(t *testing.T) {
-	got := make(chan *Message, 1)
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		got <- c.expect("Ping") // the next action after the refused one
-		c.send("Response: Success\nPing: Pong\n\n")
+	got := make(chan *amitest.Action, 1)
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		got <- c.Expect("Ping") // the next action after the refused one
+		c.Send("Response: Success\nPing: Pong\n\n")
 	})
 	s := dialFake(t, fs)
 	_, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Setvar", "Variable", "x", "Value", "1\r\nAction: Originate"))
@@ -381,15 +307,15 @@ func TestSessionUnsafeValueSendsNothing(t *testing.T) {
 	if _, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping")); err != nil {
 		t.Fatal(err)
 	}
-	if m := <-got; m.Action() != "Ping" {
-		t.Errorf("server saw %q before Ping", m.String())
+	if m := <-got; m.Get("Action") != "Ping" {
+		t.Errorf("server saw %q before Ping", m.Raw)
 	}
 }
 
 func TestSessionServerHangsUp(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		c.expect("Ping")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		c.Expect("Ping")
 	})
 	s := dialFake(t, fs)
 	_, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping"))
@@ -404,13 +330,13 @@ func TestSessionServerHangsUp(t *testing.T) {
 
 func TestSessionSlowSubscriberDrops(t *testing.T) {
 	const n = 50
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		id := c.expect("Ping").ActionID()
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		id := c.Expect("Ping").ID()
 		for i := range n {
-			c.send("Event: UserEvent\nSeq: " + itoa(i) + "\n\n")
+			c.Send("Event: UserEvent\nSeq: " + itoa(i) + "\n\n")
 		}
-		c.send("Response: Success\nActionID: " + id + "\nPing: Pong\n\n")
+		c.Send("Response: Success\nActionID: " + id + "\nPing: Pong\n\n")
 	})
 	s := dialFake(t, fs)
 	sub := s.Subscribe(5) // nobody reads it
@@ -424,9 +350,9 @@ func TestSessionSlowSubscriberDrops(t *testing.T) {
 
 func TestSessionKeepaliveDetectsDeadPeer(t *testing.T) {
 	release := make(chan struct{})
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		c.expect("Ping") // the keepalive; never answered
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		c.Expect("Ping") // the keepalive; never answered
 		<-release
 	})
 	defer close(release)
@@ -443,13 +369,13 @@ func TestSessionKeepaliveDetectsDeadPeer(t *testing.T) {
 }
 
 func TestSessionHugeLineBoundedMemory(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		c.acceptPlainLogin()
-		c.expect("Ping")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		c.Expect("Ping")
 		chunk := []byte(strings.Repeat("A", 1<<20))
-		c.conn.Write([]byte("Response: Success\r\nBig: "))
+		c.Conn.Write([]byte("Response: Success\r\nBig: "))
 		for range 1024 { // 1 GiB, written until the client hangs up
-			if _, err := c.conn.Write(chunk); err != nil {
+			if _, err := c.Conn.Write(chunk); err != nil {
 				return
 			}
 		}
@@ -480,12 +406,12 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestRedialStopsOnAuthError(t *testing.T) {
-	fs := newFakeServer(t, func(c *fakeConn) {
-		m := c.expect("Login")
-		c.send("Response: Error\nActionID: " + m.ActionID() + "\nMessage: Authentication failed\n\n")
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		m := c.Expect("Login")
+		c.Send("Response: Error\nActionID: " + m.ID() + "\nMessage: Authentication failed\n\n")
 	})
 	tries := 0
-	_, err := Redial(ctxTimeout(t, 5*time.Second), Config{Addr: fs.addr(), Auth: "plain"}, Backoff{Min: time.Millisecond},
+	_, err := Redial(ctxTimeout(t, 5*time.Second), Config{Addr: fs.Addr(), Auth: "plain"}, Backoff{Min: time.Millisecond},
 		func(int, error, time.Duration) { tries++ })
 	var ae *AuthError
 	if !asErr(err, &ae) || tries != 0 {

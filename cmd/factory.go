@@ -192,6 +192,8 @@ func (f *Factory) Session(ctx context.Context, events string) (*ami.Session, err
 	if f.Global.Trace {
 		cfg.Trace = f.IO.ErrOut
 	}
+	// -o raw prints messages exactly as received, so the reader keeps their bytes.
+	cfg.Reader.KeepRaw = f.Global.Output == "raw"
 	s, err := ami.Dial(ctx, cfg)
 	if err != nil {
 		return nil, f.where(err)

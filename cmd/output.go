@@ -1,0 +1,83 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/render"
+)
+
+// Renderer returns the one renderer every command prints AMI data with, set
+// up from --output, --color and the terminal.
+func (f *Factory) Renderer() *render.Renderer {
+	format, _ := render.ParseFormat(f.Global.Output) // validated in PersistentPreRunE
+	return render.New(f.IO.Out, render.Options{
+		Format: format,
+		Color:  format == render.Text && f.IO.ColorEnabled(f.Global.Color),
+		Width:  f.IO.Width,
+	})
+}
+
+// WithSession dials, runs fn, and logs off. events is the Login event mask:
+// "off" for commands that need none.
+func (f *Factory) WithSession(ctx context.Context, events string, fn func(s *ami.Session) error) error {
+	s, err := f.Session(ctx, events)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := fn(s); err != nil {
+		return err
+	}
+	lctx, cancel := f.ActionContext(ctx)
+	defer cancel()
+	s.Logoff(lctx) // best effort: the work is done
+	return nil
+}
+
+// ActionContext bounds one action by the per-action timeout.
+func (f *Factory) ActionContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := f.Global.Timeout
+	if c, err := f.Connection(); err == nil {
+		d = c.Timeout
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// Send sends one action within the per-action timeout and says where a
+// failure happened.
+func (f *Factory) Send(ctx context.Context, s *ami.Session, action *ami.Message) (*ami.Result, error) {
+	actx, cancel := f.ActionContext(ctx)
+	defer cancel()
+	res, err := s.Send(actx, action)
+	if err != nil {
+		return res, f.where(err)
+	}
+	return res, nil
+}
+
+// Confirm asks before a destructive action when stdin and stderr are a
+// terminal, the profile says confirm: true, and --yes was not given. A "no"
+// is an ExitError 1 with a message that says nothing was done.
+func (f *Factory) Confirm(what string) error {
+	if f.Global.Yes || !f.IO.InTTY || !f.IO.ErrTTY {
+		return nil
+	}
+	if c, err := f.Connection(); err == nil && !c.Confirm {
+		return nil
+	}
+	fmt.Fprintf(f.IO.ErrOut, "%s? [y/N] ", what)
+	line, err := bufio.NewReader(f.IO.In).ReadString('\n')
+	if err != nil && line == "" {
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("no answer; nothing done")}
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	}
+	return &ExitError{Code: ExitAsterisk, Err: errors.New("not confirmed; nothing done")}
+}
