@@ -30,20 +30,24 @@ const (
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ios := SystemStreams()
-	root := NewRootCmd(NewFactory(ios))
-	root.SetArgs(os.Args[1:])
+	return Run(ctx, NewFactory(SystemStreams()), os.Args[1:])
+}
+
+// Run runs one amsh command line against f's streams and returns its exit
+// code, printing any error on f's stderr. Tests call it with fake streams.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
 	}
 	if ctx.Err() != nil && !errors.Is(err, errSilent) {
-		fmt.Fprintln(ios.ErrOut, "amsh: interrupted")
+		fmt.Fprintln(f.IO.ErrOut, "amsh: interrupted")
 		return ExitInterrupted
 	}
-	code := ExitCode(err)
 	if !errors.Is(err, errSilent) {
-		fmt.Fprintln(ios.ErrOut, "amsh: "+err.Error())
+		fmt.Fprintln(f.IO.ErrOut, "amsh: "+err.Error())
 	}
-	return code
+	return ExitCode(err)
 }
