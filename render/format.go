@@ -1,0 +1,258 @@
+// Package render turns AMI messages and action results into what amsh
+// prints: aligned text and tables with decoded codes, JSON, YAML, or the raw
+// AMI bytes. cmd/, shell/ and decode all print through it, so every command
+// looks the same in every format.
+//
+// It owns the output formats (SPEC §3) and the code tables. It must not read
+// from the network, detect terminals or decide on colour: the caller passes
+// the width and the colour decision in Options.
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/amsh/amsh/ami"
+)
+
+// Format is an output format, chosen with -o/--output.
+type Format int
+
+const (
+	Text Format = iota
+	JSON
+	YAML
+	Raw
+)
+
+var formatNames = [...]string{Text: "text", JSON: "json", YAML: "yaml", Raw: "raw"}
+
+func (f Format) String() string {
+	if f >= 0 && int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// ParseFormat reads an --output value: text, json, yaml (or yml) or raw,
+// case-insensitive.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "text":
+		return Text, nil
+	case "json":
+		return JSON, nil
+	case "yaml", "yml":
+		return YAML, nil
+	case "raw":
+		return Raw, nil
+	}
+	return 0, fmt.Errorf("unknown output format %q (want text, json, yaml or raw)", s)
+}
+
+// Options says how a Renderer writes.
+type Options struct {
+	Format Format
+	// Color turns on ANSI colour in text output. It is ignored for json,
+	// yaml and raw, which are for programs.
+	Color bool
+	// Width is the terminal width in columns; 0 means no limit (not a TTY).
+	// A table wider than Width is printed as vertical Key: Value blocks.
+	Width int
+	// DeferFlush stops the Renderer from flushing the writer (when it has a
+	// Flush method, as *bufio.Writer does) after every call. A stream that
+	// must keep up with a flood sets it and calls Flush itself whenever its
+	// queue runs dry, so output is batched under load and prompt when idle.
+	DeferFlush bool
+}
+
+// Renderer writes results and messages to one writer in one format. In
+// text it separates consecutive documents with a blank line, so a command
+// that prints several (a Fields block, then a Table) uses one Renderer; the
+// REPL makes one per line it runs. It is not safe for concurrent use; give
+// each printing goroutine its own, or serialise the calls.
+type Renderer struct {
+	w    io.Writer
+	opts Options
+
+	buf   []byte       // reused output buffer: one Write per message
+	err   error        // first error of spill, reported by write
+	group grouper      // reused repeated-header index
+	hdrs  []ami.Header // reused scratch for text blocks
+	docs  int          // documents written, for separators
+}
+
+// New returns a Renderer writing to w.
+func New(w io.Writer, opts Options) *Renderer {
+	if opts.Format != JSON && opts.Format != YAML && opts.Format != Raw {
+		opts.Format = Text
+	}
+	if opts.Format != Text {
+		opts.Color = false
+	}
+	return &Renderer{w: w, opts: opts, buf: make([]byte, 0, 4096)}
+}
+
+// Result renders everything Asterisk sent back for one action.
+func (r *Renderer) Result(res *ami.Result) error {
+	if res == nil {
+		res = &ami.Result{}
+	}
+	var err error
+	switch r.opts.Format {
+	case JSON:
+		err = r.jsonResult(res)
+	case YAML:
+		err = r.yamlResult(res)
+	case Raw:
+		r.buf = r.buf[:0]
+		r.buf = appendRaw(r.buf, res.Response)
+		for _, ev := range res.Events {
+			r.buf = appendRaw(r.buf, ev)
+		}
+		r.buf = appendRaw(r.buf, res.Complete)
+		err = r.write()
+	default:
+		err = r.textResult(res)
+	}
+	return r.finish(err)
+}
+
+// Message renders one message of a stream (events, decode): text as a
+// Key: Value block with Event first, json as one line (JSON Lines), yaml as
+// one "---" document, raw as the bytes received.
+func (r *Renderer) Message(m *ami.Message) error {
+	if m == nil {
+		return nil
+	}
+	var err error
+	switch r.opts.Format {
+	case JSON:
+		r.buf = r.appendMessageJSON(r.buf[:0], m, compact)
+		r.buf = append(r.buf, '\n')
+		err = r.write()
+	case YAML:
+		err = r.yamlMessage(m)
+	case Raw:
+		r.buf = appendRaw(r.buf[:0], m)
+		err = r.write()
+	default:
+		err = r.textMessage(m)
+	}
+	return r.finish(err)
+}
+
+// Table renders rows under columns, for the tables cmd/ builds itself
+// (profiles list, sippeers). Text fits the table to Width or falls back to
+// vertical blocks; json and yaml write an array of objects keyed by column
+// (the title is left out); raw writes the text form without colour.
+func (r *Renderer) Table(title string, cols []string, rows [][]string) error {
+	var err error
+	switch r.opts.Format {
+	case JSON:
+		err = r.jsonTable(cols, rows)
+	case YAML:
+		err = r.yamlTable(cols, rows)
+	default:
+		t := &table{title: title, cols: cols, rows: rows}
+		r.buf = r.buf[:0]
+		if r.docs > 0 {
+			r.buf = append(r.buf, '\n')
+		}
+		r.buf = r.appendTable(r.buf, t)
+		err = r.write()
+	}
+	return r.finish(err)
+}
+
+// Fields renders key/value pairs (profiles show, ping): an aligned block in
+// text and raw, an object in json and yaml (a repeated key becomes an array,
+// as for headers).
+func (r *Renderer) Fields(kv [][2]string) error {
+	hs := make([]ami.Header, len(kv))
+	for i, p := range kv {
+		hs[i] = ami.Header{Key: p[0], Value: p[1]}
+	}
+	m := &ami.Message{Headers: hs}
+	var err error
+	switch r.opts.Format {
+	case JSON:
+		r.buf = r.appendMessageJSON(r.buf[:0], m, 0)
+		r.buf = append(r.buf, '\n')
+		err = r.write()
+	case YAML:
+		err = r.yamlDoc(r.messageNode(m), false)
+	default:
+		r.buf = r.buf[:0]
+		if r.docs > 0 {
+			r.buf = append(r.buf, '\n')
+		}
+		r.buf = r.appendBlock(r.buf, "", hs)
+		err = r.write()
+	}
+	return r.finish(err)
+}
+
+// Flush flushes the writer when it has a Flush method. Only callers that set
+// Options.DeferFlush need it.
+func (r *Renderer) Flush() error {
+	switch f := r.w.(type) {
+	case interface{ Flush() error }:
+		return f.Flush()
+	case interface{ Flush() }:
+		f.Flush()
+	}
+	return nil
+}
+
+func (r *Renderer) finish(err error) error {
+	r.docs++
+	if err != nil {
+		return err
+	}
+	if r.opts.DeferFlush {
+		return nil
+	}
+	return r.Flush()
+}
+
+// write sends the buffer in one Write and keeps the buffer for reuse unless
+// a huge document made it too big to keep around.
+func (r *Renderer) write() error {
+	err := r.err
+	if err == nil {
+		_, err = r.w.Write(r.buf)
+	}
+	r.err = nil
+	if cap(r.buf) > 1<<20 {
+		r.buf = make([]byte, 0, 4096)
+	} else {
+		r.buf = r.buf[:0]
+	}
+	return err
+}
+
+// spillSize bounds the output a long list holds in memory: past it, a
+// document is written out as it is built. A stream message stays one Write.
+const spillSize = 64 << 10
+
+func (r *Renderer) spill(b []byte) []byte {
+	if len(b) < spillSize {
+		return b
+	}
+	if r.err == nil {
+		_, r.err = r.w.Write(b)
+	}
+	return b[:0]
+}
+
+func appendRaw(b []byte, m *ami.Message) []byte {
+	if m == nil {
+		return b
+	}
+	if m.Raw != nil {
+		return append(b, m.Raw...)
+	}
+	return append(b, m.String()...)
+}
