@@ -56,5 +56,9 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 60s ./ami/
 
+# Man pages from the command tree, one per command, into ./man.
+man:
+	$(GO) run ./tools/man ./man
+
 clean:
-	rm -rf bin
+	rm -rf bin man

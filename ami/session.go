@@ -146,7 +146,7 @@ func newSession(cfg Config, conn net.Conn) *Session {
 	if cfg.Trace != nil {
 		t := newTracer(cfg.Trace)
 		rd = io.TeeReader(conn, t.in())
-		wr = io.MultiWriter(conn, t.out())
+		wr = io.MultiWriter(t.out(), conn) // traced before sent, so the trace reads in order
 	}
 	s.r = NewReader(rd, cfg.Reader)
 	s.w = NewWriter(wr)

@@ -67,6 +67,7 @@ prompt on a terminal.`,
 	for _, add := range subcommands {
 		root.AddCommand(add(f))
 	}
+	registerCompletions(root, f)
 	return root
 }
 

@@ -1,0 +1,312 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/profile"
+)
+
+// ProfilesOptions are the arguments of `profiles show` and `profiles check`.
+type ProfilesOptions struct {
+	// Name is the profile; empty means the one amsh would use (--profile,
+	// $AMSH_PROFILE, then the file's default).
+	Name string
+}
+
+func init() { subcommands = append(subcommands, newCmdProfiles) }
+
+func newCmdProfiles(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "profiles",
+		Short: "List, show and check connection profiles",
+		Long: `Profiles name the Asterisk servers amsh connects to. They live in one YAML
+file, the first found of: --config FILE, $AMSH_CONFIG,
+$XDG_CONFIG_HOME/amsh/profiles.yaml (default ~/.config/amsh/profiles.yaml).
+
+  default: lab
+  profiles:
+    lab:
+      host: 127.0.0.1
+      port: 5038             # 5039 with tls: true
+      username: admin
+      secret_file: ~/.config/amsh/lab.secret   # or secret, secret_env, secret_command
+      auth: md5              # md5 (default) or plain
+      tls: false
+
+'list' and 'show' only read the file; 'check' logs in.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
+	}
+	c.AddCommand(newCmdProfilesList(f), newCmdProfilesShow(f), newCmdProfilesCheck(f))
+	return c
+}
+
+func newCmdProfilesList(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the profiles in the profiles file (never connects)",
+		Long: `List the profiles in the profiles file: name, address, user, login method,
+TLS, and which one is the default (the file's default:, or its only profile).
+Nothing is dialled and no secret is read.`,
+		Example: `  amsh profiles list
+  amsh profiles list -o json | jq -r '.[].NAME'`,
+		Args: argsNone,
+		RunE: func(*cobra.Command, []string) error { return runProfilesList(f) },
+	}
+}
+
+func newCmdProfilesShow(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show [NAME]",
+		Short: "Show every setting of a profile, the secret masked (never connects)",
+		Long: `Show every setting of one profile, defaults filled in. A literal secret is
+printed as ********; secret_env, secret_file and secret_command are shown as
+the references they are, and are not resolved. Without NAME, the profile amsh
+would use: --profile, $AMSH_PROFILE, then the file's default.`,
+		Example: `  amsh profiles show lab
+  amsh profiles show lab -o yaml`,
+		Args:              argsUpTo(1),
+		ValidArgsFunction: completeProfileArg(f),
+		RunE: func(_ *cobra.Command, args []string) error {
+			return runProfilesShow(f, &ProfilesOptions{Name: optionalArg(args)})
+		},
+	}
+}
+
+func newCmdProfilesCheck(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check [NAME]",
+		Short: "Log in with a profile and report the server's version and round-trip time",
+		Long: `Log in with one profile and report the server's banner, its Asterisk
+version (CoreSettings), how long the login took and the round-trip time of a
+Ping. Exit 4 when the login is refused, 5 when the server cannot be reached.
+Without NAME, the profile amsh would use: --profile, $AMSH_PROFILE, then the
+file's default.`,
+		Example: `  amsh profiles check lab
+  amsh profiles check lab -o json`,
+		Args:              argsUpTo(1),
+		ValidArgsFunction: completeProfileArg(f),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runProfilesCheck(c.Context(), f, &ProfilesOptions{Name: optionalArg(args)})
+		},
+	}
+}
+
+// loadProfilesFile finds and loads the profiles file, printing its warnings.
+// A missing default file is not an error here: it has no profiles.
+func (f *Factory) loadProfilesFile() (*profile.File, string, error) {
+	path, _, err := profile.Locate(f.Global.Config, f.env)
+	if err != nil {
+		return nil, "", err
+	}
+	file, err := profile.Load(path)
+	if errors.Is(err, profile.ErrNoFile) {
+		return nil, path, nil
+	}
+	if err != nil {
+		return nil, path, err
+	}
+	for _, w := range file.Warnings() {
+		fmt.Fprintln(f.IO.ErrOut, w)
+	}
+	return file, path, nil
+}
+
+// fileDefaultProfile is the profile Select("") picks: the default, or the only one.
+func fileDefaultProfile(file *profile.File) string {
+	if file.Default != "" {
+		return file.Default
+	}
+	if len(file.Order) == 1 {
+		return file.Order[0]
+	}
+	return ""
+}
+
+// runProfilesList prints the profiles file as a table. It never dials.
+func runProfilesList(f *Factory) error {
+	file, path, err := f.loadProfilesFile()
+	if err != nil {
+		return err
+	}
+	cols := []string{"NAME", "HOST:PORT", "USER", "AUTH", "TLS", "DEFAULT"}
+	var rows [][]string
+	if file != nil {
+		def := fileDefaultProfile(file)
+		for _, name := range file.Order {
+			p := file.Profiles[name]
+			rows = append(rows, []string{name, p.Addr(), p.Username, p.Auth, strconv.FormatBool(p.TLS), strconv.FormatBool(name == def)})
+		}
+	}
+	if len(rows) == 0 && (f.Global.Output == "text" || f.Global.Output == "raw") {
+		where := path
+		if where == "" {
+			where = "$HOME/.config/amsh/profiles.yaml"
+		}
+		f.note("no profiles in %s; see profiles.yaml.example, or use --host HOST --user NAME", where)
+		return nil
+	}
+	return f.Renderer().Table("", cols, rows)
+}
+
+// chooseProfile selects name, or the profile amsh would use when name is "".
+func (f *Factory) chooseProfile(name string) (*profile.Profile, *profile.File, error) {
+	file, path, err := f.loadProfilesFile()
+	if err != nil {
+		return nil, nil, err
+	}
+	if file == nil {
+		return nil, nil, usageErrorf("no profiles file at %s; create one (see profiles.yaml.example)", path)
+	}
+	if name == "" {
+		name = firstNonEmpty(f.Global.Profile, f.env("AMSH_PROFILE"))
+	}
+	p, err := file.Select(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, file, nil
+}
+
+// runProfilesShow prints one profile's settings. It never dials and never
+// resolves a secret.
+func runProfilesShow(f *Factory, opts *ProfilesOptions) error {
+	p, file, err := f.chooseProfile(opts.Name)
+	if err != nil {
+		return err
+	}
+	return f.Renderer().Fields(profileFields(p.Redacted(), file))
+}
+
+// profileFields lists a profile under the keys of the profiles file, so
+// what is shown can be copied back into it. Of the secret sources, only the
+// one set is shown; a literal secret has already been redacted.
+func profileFields(p *profile.Profile, file *profile.File) [][2]string {
+	kv := [][2]string{
+		{"name", p.Name},
+		{"file", file.Path},
+		{"default", strconv.FormatBool(p.Name == fileDefaultProfile(file))},
+		{"host", p.Host},
+		{"port", strconv.Itoa(p.Port)},
+		{"username", p.Username},
+	}
+	switch {
+	case p.Secret != "":
+		kv = append(kv, [2]string{"secret", p.Secret})
+	case p.SecretEnv != "":
+		kv = append(kv, [2]string{"secret_env", p.SecretEnv})
+	case p.SecretFile != "":
+		kv = append(kv, [2]string{"secret_file", p.SecretFile})
+	case p.SecretCommand != "":
+		kv = append(kv, [2]string{"secret_command", p.SecretCommand})
+	default:
+		kv = append(kv, [2]string{"secret", "(none: $AMSH_SECRET or a prompt)"})
+	}
+	return append(kv,
+		[2]string{"auth", p.Auth},
+		[2]string{"tls", strconv.FormatBool(p.TLS)},
+		[2]string{"tls_ca", p.TLSCA},
+		[2]string{"tls_server_name", p.TLSServerName},
+		[2]string{"tls_insecure", strconv.FormatBool(p.TLSInsecure)},
+		[2]string{"events", p.Events},
+		[2]string{"timeout", p.Timeout.String()},
+		[2]string{"confirm", strconv.FormatBool(p.Confirm)},
+	)
+}
+
+// runProfilesCheck logs in with a profile and reports what it reached. It
+// uses a Factory of its own, so checking another profile from the REPL does
+// not change the profile the REPL is using.
+func runProfilesCheck(ctx context.Context, parent *Factory, opts *ProfilesOptions) error {
+	f := &Factory{IO: parent.IO, Global: parent.Global, ReadSecret: parent.ReadSecret}
+	if opts.Name != "" {
+		// Checked as any command would use it: flags and environment still
+		// override the profile's address and user.
+		f.Global.Profile = opts.Name
+	}
+	start := time.Now()
+	s, err := f.Session(ctx, "off")
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	login := time.Since(start)
+	c, _ := f.Connection()
+
+	kv := [][2]string{
+		{"profile", firstNonEmpty(c.ProfileName, "(none)")},
+		{"address", c.Addr},
+		{"username", c.Username},
+		{"tls", strconv.FormatBool(c.TLS != nil)},
+		{"banner", s.Banner()},
+	}
+	version, amiVersion := "", ""
+	if res, err := f.Send(ctx, s, ami.NewAction("CoreSettings")); err == nil {
+		version = strings.TrimSpace(res.Response.Get("AsteriskVersion"))
+		amiVersion = strings.TrimSpace(res.Response.Get("AMIversion"))
+	} else if !asteriskSaidError(err) {
+		return err
+	} else {
+		// A user without the system class may not read CoreSettings; the
+		// login itself still worked, which is what check is for.
+		f.note("note: %v", err)
+	}
+	kv = append(kv, [2]string{"asterisk_version", version}, [2]string{"ami_version", amiVersion})
+
+	pingStart := time.Now()
+	if _, err := f.Send(ctx, s, ami.NewAction("Ping")); err != nil {
+		return err
+	}
+	rtt := time.Since(pingStart)
+	kv = append(kv,
+		[2]string{"login_time", roundRTT(login).String()},
+		[2]string{"round_trip", roundRTT(rtt).String()},
+	)
+	if err := f.Renderer().Fields(kv); err != nil {
+		return err
+	}
+	lctx, cancel := f.ActionContext(ctx)
+	defer cancel()
+	s.Logoff(lctx) // best effort: the check is done
+	return nil
+}
+
+func asteriskSaidError(err error) bool {
+	var ae *ami.ActionError
+	return errors.As(err, &ae)
+}
+
+// roundRTT keeps about three significant figures: 1.235ms, not 1.234567ms.
+func roundRTT(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Microsecond)
+}
+
+func optionalArg(args []string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return ""
+}
+
+// argsNone and argsUpTo are cobra's argument checks as usage errors (exit 2).
+func argsNone(c *cobra.Command, args []string) error { return argsUpTo(0)(c, args) }
+
+func argsUpTo(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageErrorf("%s: too many arguments %q (see '%s --help')", c.CommandPath(), args[n:], c.CommandPath())
+		}
+		return nil
+	}
+}
