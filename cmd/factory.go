@@ -23,6 +23,10 @@ type Factory struct {
 	// ReadSecret prompts for a secret without echo; nil when no TTY prompt is possible.
 	ReadSecret func(prompt string) (string, error)
 
+	// Shared, when set (by the REPL), hands out the shell's one long-lived
+	// session; see WithSession.
+	Shared func(ctx context.Context) (*ami.Session, error)
+
 	conn *Connection // resolved once
 }
 

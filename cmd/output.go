@@ -24,7 +24,18 @@ func (f *Factory) Renderer() *render.Renderer {
 
 // WithSession dials, runs fn, and logs off. events is the Login event mask:
 // "off" for commands that need none.
+//
+// Inside the REPL, f.Shared supplies the shell's long-lived session instead:
+// it is neither closed nor logged off, and it already receives the events
+// the profile's mask allows.
 func (f *Factory) WithSession(ctx context.Context, events string, fn func(s *ami.Session) error) error {
+	if f.Shared != nil {
+		s, err := f.Shared(ctx)
+		if err != nil {
+			return err
+		}
+		return fn(s)
+	}
 	s, err := f.Session(ctx, events)
 	if err != nil {
 		return err

@@ -1,0 +1,96 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// Dispatch runs one REPL line that names a subcommand (args already split
+// into words). Each line gets a fresh command tree over a copy of f, so the
+// line's flags (-o json, --queue ...) start from the shell's own settings and
+// nothing a line sets survives into the next: cobra keeps flag state inside
+// its commands, which is why the REPL never re-executes one tree. Only the
+// chosen command's RunE is called; cobra's Execute is not re-entered.
+//
+// It returns the command's error; ExitCode maps it. `--help` on a line
+// prints that command's help.
+func Dispatch(ctx context.Context, f *Factory, args []string) error {
+	lf := *f
+	root := NewRootCmd(&lf)
+	lf.Global = f.Global // NewRootCmd reset the flags' targets to their defaults
+	c, rest, err := root.Find(args)
+	if err != nil || c == root {
+		return usageErrorf("unknown command %q (type 'help')", args[0])
+	}
+	c.SetContext(ctx)
+	c.SetOut(lf.IO.Out)
+	c.SetErr(lf.IO.ErrOut)
+	if err := c.ParseFlags(rest); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return c.Help()
+		}
+		return &UsageError{Err: fmt.Errorf("%s: %w (see '%s --help')", c.Name(), err, c.Name())}
+	}
+	if help, _ := c.Flags().GetBool("help"); help {
+		return c.Help()
+	}
+	if c.RunE == nil {
+		return c.Help()
+	}
+	pos := c.Flags().Args()
+	if err := c.ValidateArgs(pos); err != nil {
+		return &UsageError{Err: fmt.Errorf("%s: %w", c.CommandPath(), err)}
+	}
+	if err := lf.validateGlobal(); err != nil {
+		return err
+	}
+	return c.RunE(c, pos)
+}
+
+// CommandNames lists the subcommands a REPL line may start with.
+func CommandNames(f *Factory) []string {
+	var names []string
+	for _, c := range NewRootCmd(f).Commands() {
+		if c.IsAvailableCommand() && c.Name() != "shell" && c.Name() != "completion" {
+			names = append(names, c.Name())
+		}
+	}
+	return names
+}
+
+// CommandTree visits every subcommand with its path ("queue pause") and its
+// flag names (with dashes), for the REPL's completion snapshot.
+func CommandTree(f *Factory, visit func(path []string, flags []string, c *cobra.Command)) {
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		for _, sub := range c.Commands() {
+			if !sub.IsAvailableCommand() || sub.Name() == "shell" || sub.Name() == "completion" {
+				continue
+			}
+			p := append(append([]string(nil), path...), sub.Name())
+			var flags []string
+			sub.Flags().VisitAll(func(fl *pflag.Flag) {
+				if fl.Hidden {
+					return
+				}
+				flags = append(flags, "--"+fl.Name)
+				if fl.Shorthand != "" {
+					flags = append(flags, "-"+fl.Shorthand)
+				}
+			})
+			sub.InheritedFlags().VisitAll(func(fl *pflag.Flag) {
+				if !fl.Hidden && !strings.HasPrefix(fl.Name, "help") {
+					flags = append(flags, "--"+fl.Name)
+				}
+			})
+			visit(p, flags, sub)
+			walk(sub, p)
+		}
+	}
+	walk(NewRootCmd(f), nil)
+}
