@@ -1,7 +1,6 @@
 package ami
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -31,21 +30,26 @@ const (
 	DefaultMaxHeaders = 100000
 )
 
-// readBufferSize is the bufio buffer under the Reader. Messages are parsed
-// in place inside it and copied out once, so it should hold many messages
-// (they average about 400 bytes); lines longer than it still work, they are
-// gathered in a side buffer up to MaxLine.
-const readBufferSize = 64 << 10
-
-// legacyEnd ends the body of a pre-14 Command reply (ami-protocol.md §3).
-var legacyEnd = []byte("--END COMMAND--")
+// The Reader reads into blocks of readBlock bytes and parses messages in
+// place: a message's text is never copied, its headers are substrings of
+// the block (see Reader). A block is never written again where it holds
+// text already handed out, so blocks are not reused: when one is full, the
+// partial message at its end moves to a fresh one. A message too large for
+// a block gets a block of twice its size so far.
+const (
+	readBlock   = 32 << 10
+	readMinRoom = 2 << 10 // less room than this left in a block: start a new one
+)
 
 // ReaderOptions sets the Reader's caps. Zero values mean the defaults above.
 type ReaderOptions struct {
-	MaxLine    int  // longest line, line end included
-	MaxMessage int  // largest message, terminator included (at most math.MaxInt32)
-	MaxHeaders int  // most header lines in one message
-	KeepRaw    bool // fill Message.Raw with the bytes as received
+	MaxLine    int // longest line, line end included
+	MaxMessage int // largest message, terminator included (at most math.MaxInt32)
+	MaxHeaders int // most header lines in one message
+	// KeepRaw fills Message.Raw with a copy of the message's bytes as
+	// received, from its first line to its terminator included (empty
+	// lines skipped before it are not part of it).
+	KeepRaw bool
 }
 
 func (o ReaderOptions) withDefaults() ReaderOptions {
@@ -77,48 +81,64 @@ func (o ReaderOptions) withDefaults() ReaderOptions {
 //     indentation in "Output:" lines), as is trailing whitespace; the value
 //     may be empty and the space may be missing;
 //   - a line that is not a header (no colon, nothing before the colon, or a
-//     space or tab before the colon) becomes a Header with an empty Key and
-//     the whole line as its Value. That is how the header-less raw text of
-//     the pre-15 "Queues" action arrives: every line a Key "" header, in
-//     order, so a renderer can print Values as they are;
+//     space or control character before the colon) becomes a Header with an
+//     empty Key and the whole line as its Value. When the first line of a message is not a
+//     header, the message is raw text and every line of it is kept that way,
+//     colons or not. That is how the header-less replies of the pre-15
+//     "Queues" action arrive (one message per queue: each block ends in an
+//     empty line): every line a Key "" header, in order, so a renderer can
+//     print the Values as they are;
 //   - the legacy Command reply: once a message has both "Response: Follows"
 //     and "Privilege: Command", one "ActionID:" line may follow, and
 //     everything after that up to "--END COMMAND--" is Body, verbatim
 //     (empty lines, "Key: value" look-alikes, "\n\r\n", and a marker glued to
-//     the last output line included). Anything after the marker up to the
+//     the last output line included). What follows the marker up to the
 //     empty line is read as headers again.
 //
 // Errors: io.EOF exactly between messages; an error wrapping
-// io.ErrUnexpectedEOF for EOF inside one; *ProtocolError when a cap is
-// exceeded; the underlying reader's error otherwise. A *ProtocolError or
-// an EOF is sticky: every later call returns it again. Any other read error
-// (a deadline, say) leaves the partly read message in place and the next call
-// goes on with it.
+// io.ErrUnexpectedEOF for EOF inside one; a *ProtocolError when a cap is
+// exceeded or the banner is wrong; the source's own error otherwise. A
+// *ProtocolError or an EOF is sticky: every later call returns it again and
+// the Reader is done. Any other read error (a deadline, say) keeps the part
+// of the message already read, and the next call goes on with it.
+//
+// Memory: the source is read in 32 KiB blocks and messages are parsed where
+// they lie; every string in a returned Message points into its block, so a
+// message costs no copy of its text, and its Headers share a 16 KiB array
+// with its neighbours' (see hdrBlock). The flip side is that a Message kept
+// alive keeps those blocks alive: strings.Clone what you keep for long.
+// Nothing else is buffered beyond the caps; a block grows past 32 KiB only
+// for a message larger than that, and only up to the caps.
 type Reader struct {
-	br   *bufio.Reader
+	src  io.Reader
 	opts ReaderOptions
 
-	// buf holds the message read so far once it no longer fits in what br
-	// has buffered; usually it stays empty and messages are parsed in br's
-	// buffer and copied out once.
-	buf []byte
-	// lineStart is the message offset where the line still being read
-	// begins; bytes from there to len(buf) are a partial line.
-	lineStart int
-	spans     []rdSpan
-	st        rdState
-	err       error // sticky
-}
+	// blk[:w] has been read from src. The current message starts at msg
+	// (past any skipped empty lines) and is parsed up to pos. When the line
+	// at pos is incomplete, [pos, scanned) is known to hold no '\n'.
+	blk     []byte
+	w       int
+	msg     int
+	pos     int
+	scanned int
+	srcErr  error // an error src returned along with data, reported next
 
-// rdSpan locates one header in the message's bytes. A non-header line has
-// ks == ke.
-type rdSpan struct{ ks, ke, vs, ve int32 }
+	st rdState
+	// The headers of the message being read are hblock[hfree:hfree+hn];
+	// they become its Headers as they are. See hdrBlock.
+	hblock []Header
+	hfree  int
+	hn     int
+	mblock []Message // the rest of the current message block
+	err    error     // sticky
+}
 
 type rdMode uint8
 
 const (
 	rdHeaders   rdMode = iota
 	rdAfterBody        // legacy marker seen: headers again, up to the empty line
+	rdRaw              // the first line was not a header: raw text to the empty line
 	rdActionID         // legacy: an "ActionID:" line may come before the body
 	rdBody             // legacy: raw CLI text up to the marker
 )
@@ -129,60 +149,60 @@ type rdState struct {
 	follows   bool // "Response: Follows" seen
 	command   bool // "Privilege: Command" seen
 	legacy    bool
-	bodyStart int
+	bodyStart int // message offsets
 	bodyEnd   int
 }
 
-type rdResult uint8
-
-const (
-	rdMore rdResult = iota // line taken, message goes on
-	rdSkip                 // empty line before any header: not part of a message
-	rdEnd                  // the empty line that ends the message
-	rdFail                 // a cap was exceeded
-)
-
-// NewReader returns a Reader over r with its own buffering; r is read in
-// chunks of up to 64 KiB, whatever its Read calls return.
+// NewReader returns a Reader over r. It does its own buffering: r is read in
+// chunks of up to 32 KiB, and where one Read call ends means nothing.
 func NewReader(r io.Reader, opts ReaderOptions) *Reader {
-	return &Reader{
-		br:   bufio.NewReaderSize(r, readBufferSize),
-		opts: opts.withDefaults(),
-	}
+	return &Reader{src: r, opts: opts.withDefaults()}
 }
 
 // ReadBanner reads the one line Asterisk sends on connect,
-// "Asterisk Call Manager/X.Y.Z", and returns it without its line end. It
-// must be called once, before ReadMessage. Anything else on that line is a
-// *ProtocolError: whatever we reached is not an AMI server.
+// "Asterisk Call Manager/X.Y.Z", and returns it without its line end. Call
+// it once, before ReadMessage. Any other first line is a *ProtocolError:
+// whatever we reached is not an AMI server.
 func (r *Reader) ReadBanner() (string, error) {
 	if r.err != nil {
 		return "", r.err
 	}
-	line, err := r.br.ReadSlice('\n')
-	switch {
-	case err == bufio.ErrBufferFull || len(line) > r.opts.MaxLine:
-		r.err = newProtocolError("banner line too long (over "+strconv.Itoa(len(line))+" bytes)", line)
-		return "", r.err
-	case err == io.EOF && len(line) == 0:
-		r.err = io.EOF
-		return "", io.EOF
-	case err == io.EOF:
-		r.err = fmt.Errorf("ami: connection closed inside the banner %q: %w", cutForError(line), io.ErrUnexpectedEOF)
-		return "", r.err
-	case err != nil:
-		if len(line) > 0 {
-			r.err = fmt.Errorf("ami: reading banner: %w", err)
+	for {
+		from := max(r.pos, r.scanned) // do not rescan what held no '\n'
+		if nl := bytes.IndexByte(r.blk[from:r.w], '\n'); nl >= 0 {
+			line := r.blk[r.pos : from+nl+1]
+			r.pos = from + nl + 1
+			r.msg, r.scanned = r.pos, 0
+			if len(line) > r.opts.MaxLine {
+				r.err = newProtocolError("banner line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", line)
+				return "", r.err
+			}
+			line = trimLineEnd(line)
+			const prefix = "Asterisk Call Manager" // also astmanproxy's "Asterisk Call Manager Proxy/"
+			if !bytes.HasPrefix(line, []byte(prefix)) {
+				r.err = newProtocolError("not an AMI banner", line)
+				return "", r.err
+			}
+			return string(line), nil
 		}
-		return "", err
+		r.scanned = r.w
+		if r.w-r.pos >= r.opts.MaxLine {
+			r.err = newProtocolError("banner line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", r.blk[r.pos:r.w])
+			return "", r.err
+		}
+		if err := r.fill(); err != nil {
+			if err != io.EOF {
+				return "", err
+			}
+			if r.w == r.pos {
+				r.err = io.EOF
+			} else {
+				r.err = fmt.Errorf("ami: connection closed inside the banner %q: %w",
+					cutForError(r.blk[r.pos:r.w]), io.ErrUnexpectedEOF)
+			}
+			return "", r.err
+		}
 	}
-	line = trimLineEnd(line)
-	const prefix = "Asterisk Call Manager" // also "... Manager Proxy/" of astmanproxy
-	if !bytes.HasPrefix(line, []byte(prefix)) {
-		r.err = newProtocolError("not an AMI banner", line)
-		return "", r.err
-	}
-	return string(line), nil
 }
 
 // ReadMessage reads the next message. See Reader for what it accepts.
@@ -191,14 +211,7 @@ func (r *Reader) ReadMessage() (*Message, error) {
 		return nil, r.err
 	}
 	for {
-		chunk, err := r.peek()
-		if len(chunk) == 0 {
-			return nil, r.readFailed(err)
-		}
-		m, n, err := r.scan(chunk)
-		if _, derr := r.br.Discard(n); derr != nil && err == nil {
-			err = derr // cannot happen: n <= Buffered()
-		}
+		m, err := r.scan()
 		if err != nil {
 			r.err = err
 			return nil, err
@@ -206,364 +219,193 @@ func (r *Reader) ReadMessage() (*Message, error) {
 		if m != nil {
 			return m, nil
 		}
+		if err := r.fill(); err != nil {
+			return nil, r.readFailed(err)
+		}
 	}
 }
 
-// peek returns what br holds, reading once from the source when it holds
-// nothing. It never waits for more than one Read's worth of data.
-func (r *Reader) peek() ([]byte, error) {
-	if r.br.Buffered() == 0 {
-		if _, err := r.br.Peek(1); err != nil {
-			return nil, err
+// fill reads once more from src into the current block, moving the message
+// in progress to a new block when this one is (nearly) full.
+func (r *Reader) fill() error {
+	if err := r.srcErr; err != nil {
+		if err != io.EOF {
+			r.srcErr = nil
+		}
+		return err
+	}
+	if len(r.blk)-r.w < readMinRoom {
+		r.newBlock()
+	}
+	for range 100 {
+		n, err := r.src.Read(r.blk[r.w:])
+		if n < 0 || n > len(r.blk)-r.w {
+			return fmt.Errorf("ami: source returned an invalid count %d from Read", n)
+		}
+		r.w += n
+		if err != nil {
+			if n > 0 {
+				r.srcErr = err // parse what came with it first
+				return nil
+			}
+			return err
+		}
+		if n > 0 {
+			return nil
 		}
 	}
-	b, _ := r.br.Peek(r.br.Buffered())
-	return b, nil
+	return io.ErrNoProgress
+}
+
+// newBlock moves the unparsed rest of the current block, the message in
+// progress, to the start of a new block.
+func (r *Reader) newBlock() {
+	// The caps were checked, so keep < max(MaxMessage, MaxLine) and the new
+	// block never holds much more than a cap.
+	keep := r.w - r.msg
+	size := readBlock
+	for size < 2*keep {
+		size *= 2
+	}
+	size = min(size, max(r.opts.MaxMessage, r.opts.MaxLine)+readMinRoom)
+	nb := make([]byte, size)
+	copy(nb, r.blk[r.msg:r.w])
+	r.pos -= r.msg
+	r.scanned = max(r.scanned-r.msg, 0)
+	r.w = keep
+	r.msg = 0
+	r.blk = nb
 }
 
 func (r *Reader) readFailed(err error) error {
 	if err != io.EOF {
 		return err // the message so far is kept; the caller may try again
 	}
-	if !r.st.started && len(r.buf) == 0 {
+	if !r.st.started && r.w == r.msg {
 		r.err = io.EOF
 	} else {
 		r.err = fmt.Errorf("ami: connection closed inside a message starting %q: %w",
-			cutForError(r.buf), io.ErrUnexpectedEOF)
+			cutForError(r.blk[r.msg:r.w]), io.ErrUnexpectedEOF)
 	}
 	return r.err
 }
 
-// scan parses the lines in chunk (br's buffered bytes). It returns the
-// message when its terminator is in chunk, and how many bytes of chunk it
-// used; otherwise it keeps the message so far in r.buf and uses all of chunk.
-func (r *Reader) scan(chunk []byte) (*Message, int, error) {
-	pos := 0
-	if r.lineStart < len(r.buf) {
-		// Finish the line begun in an earlier chunk: it must be contiguous to
-		// be parsed, so it goes into buf.
-		nl := bytes.IndexByte(chunk, '\n')
+// scan parses complete lines from pos. It returns the message once its
+// terminator has been parsed, or nil when it needs more input.
+func (r *Reader) scan() (*Message, error) {
+	b := r.blk[:r.w]
+	pos := r.pos
+	if r.scanned > pos {
+		// The line at pos was incomplete: look for its end only in what
+		// has come since, so that a long line read a byte at a time is not
+		// rescanned from its start each time.
+		nl := bytes.IndexByte(b[r.scanned:], '\n')
 		if nl < 0 {
-			return nil, len(chunk), r.spill(chunk)
+			r.scanned = len(b)
+			return nil, r.checkPartial()
 		}
-		pos = nl + 1
-		if err := r.checkSpill(chunk[:pos]); err != nil {
-			return nil, pos, err
-		}
-		r.buf = append(r.buf, chunk[:pos]...)
-		switch res, err := r.line(r.buf[r.lineStart:], r.lineStart); res {
+		next := r.scanned + nl + 1
+		r.scanned = 0
+		switch res, err := r.line(b[pos:next], pos-r.msg); res {
 		case rdSkip:
-			r.buf = r.buf[:0]
+			r.msg = next
 		case rdEnd:
-			return r.build(string(r.buf)), pos, nil
+			return r.finish(next), nil
 		case rdFail:
-			return nil, pos, err
+			return nil, err
 		}
-		r.lineStart = len(r.buf)
+		pos = next
 	}
-	// chunk[start:] is the part of the message not copied into buf; the
-	// message offset of chunk[i] is i+base.
-	start := pos
-	base := len(r.buf) - start
 	for {
 		var next int
 		if r.st.mode == rdHeaders {
 			// The common case, kept inline: a header line found and split in
 			// one pass. It must agree with r.line, which handles the rest.
-			k := keyEnd(chunk, pos)
-			if k == len(chunk) {
+			// The loops are keyEnd and valueEnd inlined by hand: two calls
+			// a line were a tenth of the parse time.
+			k := pos
+			for ; k+8 <= len(b); k += 8 {
+				x := binary.LittleEndian.Uint64(b[k:])
+				if m := swarZero(x^(swarLo*':')) | swarCtl(x); m != 0 {
+					k += bits.TrailingZeros64(m) >> 3
+					goto key
+				}
+			}
+			if k = keyEnd(b, k); k == len(b) {
 				break
 			}
+		key:
 			nl := k
-			if chunk[k] != '\n' {
-				if nl = valueEnd(chunk, k+1); nl < 0 {
+			if b[k] != '\n' {
+				for nl = k + 1; nl+8 <= len(b); nl += 8 {
+					if m := swarZero(binary.LittleEndian.Uint64(b[nl:]) ^ (swarLo * '\n')); m != 0 {
+						nl += bits.TrailingZeros64(m) >> 3
+						goto value
+					}
+				}
+				if nl = valueEnd(b, nl); nl < 0 {
 					break
 				}
 			}
+		value:
 			next = nl + 1
 			e := nl
-			if e > pos && chunk[e-1] == '\r' {
+			if e > pos && b[e-1] == '\r' {
 				e--
 			}
-			if e == pos || next-pos > r.opts.MaxLine || next+base > r.opts.MaxMessage ||
-				len(r.spans) >= r.opts.MaxHeaders {
+			if e == pos || next-pos > r.opts.MaxLine || next-r.msg > r.opts.MaxMessage ||
+				r.hn >= r.opts.MaxHeaders {
 				goto slow // an empty line or a cap: the rare cases
 			}
+			first := !r.st.started
 			r.st.started = true
-			o := int32(pos + base)
-			if chunk[k] == ':' && k > pos {
+			if r.hfree+r.hn == len(r.hblock) {
+				r.growHeaders()
+			}
+			hd := &r.hblock[r.hfree+r.hn]
+			r.hn++
+			if b[k] == ':' && k > pos {
 				v := k + 1
-				if v < e && chunk[v] == ' ' {
+				if v < e && b[v] == ' ' {
 					v++
 				}
-				r.spans = append(r.spans, rdSpan{o, o + int32(k-pos), o + int32(v-pos), o + int32(e-pos)})
-				if n := k - pos; n == 8 || n == 9 {
-					r.st.checkLegacy(chunk[pos:k], chunk[v:e])
+				*hd = Header{Key: wireString(b, pos, k), Value: wireString(b, v, e)}
+				if n, c := k-pos, b[pos]|0x20; n == 8 && c == 'r' || n == 9 && c == 'p' {
+					r.st.checkLegacy(b[pos:k], b[v:e])
 				}
 			} else {
-				r.spans = append(r.spans, rdSpan{o, o, o, o + int32(e-pos)})
+				*hd = Header{Value: wireString(b, pos, e)}
+				if first {
+					r.st.mode = rdRaw
+				}
 			}
 			pos = next
 			continue
 		} else {
-			nl := bytes.IndexByte(chunk[pos:], '\n')
+			nl := bytes.IndexByte(b[pos:], '\n')
 			if nl < 0 {
 				break
 			}
 			next = pos + nl + 1
 		}
 	slow:
-		switch res, err := r.line(chunk[pos:next], pos+base); res {
-		case rdSkip: // only before the first header, so buf is empty
-			start = next
-			base = -start
+		switch res, err := r.line(b[pos:next], pos-r.msg); res {
+		case rdSkip: // only before the first line of a message
+			r.msg = next
 		case rdEnd:
-			var s string
-			if len(r.buf) == 0 {
-				s = string(chunk[start:next])
-			} else {
-				r.buf = append(r.buf, chunk[start:next]...)
-				s = string(r.buf)
-			}
-			return r.build(s), next, nil
+			return r.finish(next), nil
 		case rdFail:
-			return nil, next, err
+			return nil, err
 		}
 		pos = next
 	}
-	r.lineStart = pos + base
-	return nil, len(chunk), r.spill(chunk[start:])
+	r.pos = pos
+	r.scanned = len(b)
+	return nil, r.checkPartial()
 }
 
-// checkSpill applies the caps before more, n bytes of the current line,
-// goes into buf.
-func (r *Reader) checkSpill(more []byte) error {
-	if len(r.buf)+len(more)-r.lineStart > r.opts.MaxLine {
-		return newProtocolError("line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", r.head(more))
-	}
-	if len(r.buf)+len(more) > r.opts.MaxMessage {
-		return newProtocolError("message too large (over "+strconv.Itoa(r.opts.MaxMessage)+" bytes)", r.head(more))
-	}
-	return nil
-}
-
-// spill keeps b, the rest of a chunk that ends inside the message, in buf.
-func (r *Reader) spill(b []byte) error {
-	if err := r.checkSpill(b); err != nil {
-		return err
-	}
-	r.buf = append(r.buf, b...)
-	return nil
-}
-
-// head returns the first bytes of the message, buf followed by more, for
-// an error to quote.
-func (r *Reader) head(more []byte) []byte {
-	if len(r.buf) >= wireQuoteMax {
-		return r.buf[:wireQuoteMax]
-	}
-	h := make([]byte, 0, wireQuoteMax)
-	h = append(h, r.buf...)
-	return append(h, more[:min(len(more), wireQuoteMax-len(h))]...)
-}
-
-// line parses one line, line end included, whose first byte is at message
-// offset off.
-func (r *Reader) line(line []byte, off int) (rdResult, error) {
-	if len(line) > r.opts.MaxLine {
-		return rdFail, newProtocolError("line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", line)
-	}
-	if off+len(line) > r.opts.MaxMessage {
-		return rdFail, newProtocolError("message too large (over "+strconv.Itoa(r.opts.MaxMessage)+" bytes)", line)
-	}
-	p := &r.st
-	e := len(line) - 1 // the '\n'
-	if e > 0 && line[e-1] == '\r' {
-		e--
-	}
-	if p.mode >= rdActionID {
-		r.legacyLine(line, e, off)
-		return rdMore, nil
-	}
-	if e == 0 {
-		if !p.started {
-			return rdSkip, nil
-		}
-		return rdEnd, nil
-	}
-	p.started = true
-	if len(r.spans) >= r.opts.MaxHeaders {
-		return rdFail, newProtocolError("too many header lines (over "+strconv.Itoa(r.opts.MaxHeaders)+")", line)
-	}
-	i := min(keyEnd(line, 0), e)
-	o := int32(off)
-	if i == 0 || i == e || line[i] != ':' {
-		r.spans = append(r.spans, rdSpan{o, o, o, o + int32(e)})
-		return rdMore, nil
-	}
-	v := i + 1
-	if v < e && line[v] == ' ' {
-		v++
-	}
-	r.spans = append(r.spans, rdSpan{o, o + int32(i), o + int32(v), o + int32(e)})
-	if p.mode == rdHeaders && (i == 8 || i == 9) {
-		p.checkLegacy(line[:i], line[v:e])
-	}
-	return rdMore, nil
-}
-
-// checkLegacy notes the two headers that announce a legacy Command body.
-func (p *rdState) checkLegacy(key, value []byte) {
-	switch {
-	case wireFold(key, "response") && wireFold(value, "follows"):
-		p.follows = true
-	case wireFold(key, "privilege") && wireFold(value, "command"):
-		p.command = true
-	default:
-		return
-	}
-	if p.follows && p.command {
-		p.mode = rdActionID
-		p.legacy = true
-	}
-}
-
-// legacyLine takes a line after "Response: Follows" + "Privilege: Command":
-// the optional ActionID line, then body lines up to the marker.
-func (r *Reader) legacyLine(line []byte, e, off int) {
-	p := &r.st
-	if p.mode == rdActionID {
-		const id = "actionid"
-		if e > len(id) && line[len(id)] == ':' && wireFold(line[:len(id)], id) {
-			v := len(id) + 1
-			if v < e && line[v] == ' ' {
-				v++
-			}
-			o := int32(off)
-			r.spans = append(r.spans, rdSpan{o, o + int32(len(id)), o + int32(v), o + int32(e)})
-			p.mode = rdBody
-			p.bodyStart = off + len(line)
-			return
-		}
-		// The raw output starts right after the headers, with no empty line.
-		p.mode = rdBody
-		p.bodyStart = off
-	}
-	if k := bytes.Index(line, legacyEnd); k >= 0 {
-		p.bodyEnd = off + k
-		p.mode = rdAfterBody
-	}
-}
-
-// build makes the message from its bytes, s, and resets the Reader for the
-// next one. Every header is a substring of s: one allocation for all the text.
-func (r *Reader) build(s string) *Message {
-	m := &Message{Headers: make([]Header, len(r.spans))}
-	for i, sp := range r.spans {
-		m.Headers[i] = Header{Key: s[sp.ks:sp.ke], Value: s[sp.vs:sp.ve]}
-	}
-	if r.st.legacy {
-		m.Legacy = true
-		m.Body = s[r.st.bodyStart:r.st.bodyEnd]
-	}
-	if r.opts.KeepRaw {
-		m.Raw = []byte(s)
-	}
-	if cap(r.buf) > 1<<20 {
-		r.buf = nil // do not pin one huge message's buffer for ever
-	} else {
-		r.buf = r.buf[:0]
-	}
-	if cap(r.spans) > 1<<14 {
-		r.spans = nil
-	} else {
-		r.spans = r.spans[:0]
-	}
-	r.lineStart = 0
-	r.st = rdState{}
-	return m
-}
-
-// trimLineEnd drops a trailing "\n" and one "\r" before it.
-func trimLineEnd(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
-	}
-	return b
-}
-
-// wireFold reports whether b equals lower, an ASCII lower-case string,
-// ignoring ASCII case.
-func wireFold(b []byte, lower string) bool {
-	if len(b) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// cutForError returns at most wireQuoteMax bytes of b as a string, for %q.
-func cutForError(b []byte) string {
-	if len(b) > wireQuoteMax {
-		b = b[:wireQuoteMax]
-	}
-	return string(b)
-}
-
-// SWAR helpers: test 8 bytes at a time for the bytes that end a header
-// name. Lines average 20 bytes, too short for bytes.IndexByte's call and
-// set-up to pay off on the name.
-const (
-	swarLo = 0x0101010101010101
-	swarHi = 0x8080808080808080
-)
-
-// swarZero has the high bit set in the lowest zero byte of x (and maybe in
-// bytes above it, which callers ignore by taking the lowest).
-func swarZero(x uint64) uint64 { return (x - swarLo) &^ x & swarHi }
-
-// keyEnd returns the index of the first ':', ' ', '\t' or '\n' in b at or
-// after i, or len(b).
-func keyEnd(b []byte, i int) int {
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		m := swarZero(x^(swarLo*':')) | swarZero(x^(swarLo*' ')) |
-			swarZero(x^(swarLo*'\t')) | swarZero(x^(swarLo*'\n'))
-		if m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c == ':' || c == ' ' || c == '\t' || c == '\n' {
-			return i
-		}
-	}
-	return len(b)
-}
-
-// valueEnd returns the index of the first '\n' in b at or after i, or -1.
-func valueEnd(b []byte, i int) int {
-	// Most values are short: look at 16 bytes by hand before paying for
-	// IndexByte.
-	for j := 0; j < 2 && i+8 <= len(b); j++ {
-		if m := swarZero(binary.LittleEndian.Uint64(b[i:]) ^ (swarLo * '\n')); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-		i += 8
-	}
-	if n := bytes.IndexByte(b[i:], '\n'); n >= 0 {
-		return i + n
-	}
-	return -1
+// checkPartial applies the caps to the incomplete line at pos: it will be
+// at least one byte longer than what is here.
+func (r *Reader) checkPartial() error {
+	return r.capError(r.pos-r.msg, r.w-r.pos)
 }
