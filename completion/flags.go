@@ -1,0 +1,49 @@
+package completion
+
+// defaultFlagArgs are amsh's flags that take a value (cmd/ defines them),
+// with what the value completes to. They stand in for Command.FlagArgs when
+// the REPL leaves it nil, and give a kind to a flag FlagArgs lists as
+// ArgNone.
+var defaultFlagArgs = map[string]ArgKind{
+	"--profile": ArgProfile, "-p": ArgProfile,
+	"--queue":  ArgQueue,
+	"--member": ArgMember, "--interface": ArgMember,
+
+	"--config": ArgNone, "--host": ArgNone, "--user": ArgNone, "--output": ArgNone, "-o": ArgNone,
+	"--timeout": ArgNone, "--color": ArgNone,
+	"--cause": ArgNone,
+	"--exten": ArgNone, "--context": ArgNone, "--priority": ArgNone, "--app": ArgNone, "--data": ArgNone,
+	"--caller-id": ArgNone, "--var": ArgNone, "--account": ArgNone, "--codecs": ArgNone,
+	"--channel-id": ArgNone, "--answer-timeout": ArgNone,
+	"--penalty": ArgNone, "--name": ArgNone, "--reason": ArgNone, "--state-interface": ArgNone,
+	"--uniqueid": ArgNone, "--message": ArgNone,
+	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone,
+	"--tech": ArgNone,
+}
+
+// flagChoices are the fixed values some flags take.
+var flagChoices = map[string][]string{
+	"--output": {"json", "raw", "text", "yaml"},
+	"-o":       {"json", "raw", "text", "yaml"},
+	"--color":  {"always", "auto", "never"},
+	"--tech":   {"pjsip", "sip"},
+	// The hangup causes an operator most often wants (cmd/ offers the same).
+	"--cause": {
+		"answered_elsewhere", "call_rejected", "congestion", "no_answer", "no_user_response",
+		"normal_clearing", "normal_unspecified", "user_busy",
+	},
+}
+
+// flagArg reports whether c's flag name takes a value, and its kind.
+func flagArg(c *Command, name string) (kind ArgKind, takesValue bool) {
+	if c.FlagArgs != nil {
+		if kind, takesValue = c.FlagArgs[name]; !takesValue {
+			return ArgNone, false
+		}
+		if kind != ArgNone {
+			return kind, true
+		}
+	}
+	def, known := defaultFlagArgs[name]
+	return def, known || c.FlagArgs != nil
+}
