@@ -24,8 +24,9 @@ build:
 test: sandbox-up
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
-	@# -v so the log shows every test that ran or skipped; the RUN/PAUSE/CONT noise is dropped.
-	AMSH_SANDBOX=$(SANDBOX_DIR) $(GO) test -race -count=1 -v ./... 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT|NAME)'
+	@# -v so the log shows every test that ran or skipped (RUN/PAUSE/CONT noise dropped); -p 1 because
+	@# the shell end-to-end test restarts the sandbox Asterisk, which other packages use too.
+	AMSH_SANDBOX=$(SANDBOX_DIR) $(GO) test -race -count=1 -p 1 -v ./... 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT|NAME)'
 
 # Unit tests only: integration tests skip with a note saying how to run them.
 unit:

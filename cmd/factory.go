@@ -176,13 +176,27 @@ func (c *Connection) secret(ctx context.Context, f *Factory) (string, error) {
 // Session dials and logs in. events is the Login's event mask ("off" for
 // one-shot commands that need none).
 func (f *Factory) Session(ctx context.Context, events string) (*ami.Session, error) {
-	c, err := f.Connection()
+	cfg, err := f.sessionConfig(ctx, events)
 	if err != nil {
 		return nil, err
 	}
+	s, err := ami.Dial(ctx, cfg)
+	if err != nil {
+		return nil, f.where(err)
+	}
+	return s, nil
+}
+
+// sessionConfig is what Session dials with: the shell keeps it to redial
+// with the same secret, asked for once.
+func (f *Factory) sessionConfig(ctx context.Context, events string) (ami.Config, error) {
+	c, err := f.Connection()
+	if err != nil {
+		return ami.Config{}, err
+	}
 	secret, err := c.secret(ctx, f)
 	if err != nil {
-		return nil, err
+		return ami.Config{}, err
 	}
 	cfg := ami.Config{
 		Addr:        c.Addr,
@@ -198,11 +212,7 @@ func (f *Factory) Session(ctx context.Context, events string) (*ami.Session, err
 	}
 	// -o raw prints messages exactly as received, so the reader keeps their bytes.
 	cfg.Reader.KeepRaw = f.Global.Output == "raw"
-	s, err := ami.Dial(ctx, cfg)
-	if err != nil {
-		return nil, f.where(err)
-	}
-	return s, nil
+	return cfg, nil
 }
 
 // where adds the profile to an error so it says where things failed.

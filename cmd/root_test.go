@@ -28,17 +28,17 @@ func TestGlobalFlagErrors(t *testing.T) {
 	}
 }
 
-func TestBareConnectsAndLogsOff(t *testing.T) {
+func TestBareRunsTheShell(t *testing.T) {
 	fs := amitest.New(t, func(c *amitest.Conn) {
 		c.AcceptLogin()
-		a := c.Expect("CoreSettings")
-		c.Reply(a, "Success", "AMIversion: 11.0.0", "AsteriskVersion: 22.10.1")
+		a := c.Expect("Ping")
+		c.Reply(a, "Success", "Ping: Pong")
 		a = c.Expect("Logoff")
 		c.Reply(a, "Goodbye", "Message: Thanks for all the fish.")
 	})
 	cfg := profilesFile(t, fs.Addr(), "")
-	r := (&run{Args: []string{"--config", cfg}}).exec(t)
-	if r.Code != 0 || !strings.Contains(r.Stdout, "Asterisk 22.10.1") {
+	r := (&run{Args: []string{"--config", cfg}, Stdin: "ping\n"}).exec(t) // stdin not a TTY: batch
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "Pong from "+fs.Addr()) || r.Stderr != "" {
 		t.Fatalf("code %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 }

@@ -1,0 +1,181 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/spf13/cobra"
+)
+
+// CommandOptions are the arguments of `amsh command`.
+type CommandOptions struct {
+	Words []string // the CLI command, one word per element
+}
+
+func init() { subcommands = append(subcommands, newCmdCommand) }
+
+func newCmdCommand(f *Factory) *cobra.Command {
+	opts := &CommandOptions{}
+	return &cobra.Command{
+		Use:   "command WORDS...",
+		Short: "Run an Asterisk CLI command and print its output",
+		Long: `Run an Asterisk CLI command through the Command action and print its output
+verbatim, whatever the Asterisk version (the legacy "Response: Follows" body
+of 1.4-13, or the "Output:" lines of 14 and later).
+
+When Asterisk says the command failed (an unknown command, bad syntax, or a
+command this user may not run), its text goes to stderr and amsh exits 1.
+
+"core stop ..." and "core restart ..." ask for confirmation on a terminal
+when the profile says confirm: true; --yes skips the question.`,
+		Example: `  amsh command core show channels
+  amsh -p lab command pjsip show endpoints
+  amsh -o json command core show version | jq -r '.output[]'
+  amsh -y command core restart gracefully`,
+		Args: argsBetween(1, -1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Words = args
+			return runCommand(c.Context(), f, opts)
+		},
+	}
+}
+
+// runCommand sends one Command action and renders its output.
+//
+// On Response: Error the CLI's own text (Asterisk 14+ puts it in Output:
+// lines) is what the user needs, so nothing goes to stdout: a one-line
+// output becomes the error message itself, a longer one (a usage text) is
+// printed verbatim on stderr above a one-line error. Either way the exit
+// status is 1.
+func runCommand(ctx context.Context, f *Factory, opts *CommandOptions) error {
+	line := strings.Join(opts.Words, " ")
+	if strings.TrimSpace(line) == "" {
+		return usageErrorf("command: no CLI command given")
+	}
+	action := ami.NewAction("Command", "Command", line)
+	if err := ami.ValidateMessage(action); err != nil {
+		return fmt.Errorf("command %q: %w", line, err)
+	}
+	if destructiveCLI(opts.Words) {
+		if err := f.Confirm(fmt.Sprintf("run %q on %s", line, f.confirmTarget())); err != nil {
+			return err
+		}
+	}
+	return f.WithSession(ctx, "off", func(s *ami.Session) error {
+		res, err := f.Send(ctx, s, action)
+		if err != nil {
+			return f.commandError(line, res, err)
+		}
+		return f.Renderer().Result(res)
+	})
+}
+
+// commandError turns a refused Command into the error the user sees,
+// printing a multi-line CLI text on stderr first.
+func (f *Factory) commandError(line string, res *ami.Result, err error) error {
+	var ae *ami.ActionError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	out, _ := res.Output()
+	for len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
+		out = out[:len(out)-1]
+	}
+	ce := &cliError{line: line, text: ae.Message, err: ae}
+	switch len(out) {
+	case 0:
+	case 1:
+		ce.text = strings.TrimSpace(out[0])
+	default:
+		for _, l := range out {
+			fmt.Fprintln(f.IO.ErrOut, l)
+		}
+		ce.text = "Asterisk refused it (its output is above)"
+	}
+	return f.where(ce)
+}
+
+// cliError is a Command that Asterisk answered with Error. It unwraps to the
+// *ami.ActionError, so it exits 1.
+type cliError struct {
+	line string
+	text string
+	err  *ami.ActionError
+}
+
+func (e *cliError) Error() string {
+	text := e.text
+	if text == "" {
+		text = "Asterisk said " + e.err.Response.Response()
+	}
+	return fmt.Sprintf("command %q: %s", e.line, text)
+}
+
+func (e *cliError) Unwrap() error { return e.err }
+
+// destructiveCLI reports whether a CLI command stops or restarts Asterisk:
+// "core stop|restart ..." (1.6+) or the bare "stop|restart ..." of 1.4.
+func destructiveCLI(words []string) bool {
+	var first []string
+	for _, w := range words {
+		first = append(first, strings.Fields(strings.ToLower(w))...)
+		if len(first) >= 2 {
+			break
+		}
+	}
+	if len(first) > 0 && first[0] == "core" {
+		first = first[1:]
+	}
+	return len(first) > 0 && (first[0] == "stop" || first[0] == "restart")
+}
+
+// confirmTarget names where actions go, for confirmation prompts: "profile lab
+// (10.0.0.5:5038)", or the address alone for ad-hoc use.
+func (f *Factory) confirmTarget() string {
+	c, err := f.Connection()
+	switch {
+	case err != nil:
+		return "the server"
+	case c.ProfileName != "":
+		return fmt.Sprintf("profile %s (%s)", c.ProfileName, c.Addr)
+	}
+	return c.Addr
+}
+
+// argsBetween checks the number of positional arguments (hi < 0: no
+// limit) and makes a wrong count a usage error (exit 2), which cobra's own
+// checks are not.
+func argsBetween(lo, hi int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		switch {
+		case len(args) < lo:
+			return usageErrorf("%s: want %s, got %d (see '%s --help')", c.CommandPath(), countArgs(lo, hi), len(args), c.CommandPath())
+		case hi >= 0 && len(args) > hi:
+			return usageErrorf("%s: want %s, got %q (see '%s --help')", c.CommandPath(), countArgs(lo, hi), args, c.CommandPath())
+		}
+		return nil
+	}
+}
+
+func countArgs(lo, hi int) string {
+	n := func(k int) string {
+		if k == 1 {
+			return "1 argument"
+		}
+		return fmt.Sprintf("%d arguments", k)
+	}
+	switch {
+	case hi == 0:
+		return "no arguments"
+	case hi < 0:
+		return "at least " + n(lo)
+	case lo == 0:
+		return "at most " + n(hi)
+	case lo == hi:
+		return n(lo)
+	}
+	return fmt.Sprintf("%d to %d arguments", lo, hi)
+}

@@ -1,0 +1,343 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/internal/amitest"
+)
+
+// subscribed is how long a fake server waits after the login before sending
+// events: amsh can only subscribe once Dial has returned, and an event that
+// arrives before that has no one to go to (see runEvents).
+const subscribed = 200 * time.Millisecond
+
+// fxEventsOn answers the login, checking the event mask it asks for, and
+// waits for amsh to subscribe.
+func fxEventsOn(c *amitest.Conn, mask string) {
+	fxLogin(c, mask)
+	time.Sleep(subscribed)
+}
+
+// eventsScript logs in with events, sends raw, then answers the Logoff that
+// follows --count or --for.
+func eventsScript(mask, raw string) func(c *amitest.Conn) {
+	return func(c *amitest.Conn) {
+		fxEventsOn(c, mask)
+		c.Send(raw)
+		fxBye(c)
+	}
+}
+
+func userEvent(seq int, name string) string {
+	return fmt.Sprintf("Event: UserEvent\r\nPrivilege: user,all\r\nChannel: Local/ev10@amsh-00000001;2\r\n"+
+		"ChannelState: 6\r\nChannelStateDesc: Up\r\nUniqueid: 1795330259.257\r\nUserEvent: %s\r\nSeq: %d\r\nTotal: 10\r\n\r\n", name, seq)
+}
+
+// mixedEvents: four UserEvents AmshTest among others; the filters in
+// TestEvents pick the first three of them and --count stops there.
+var mixedEvents = "Event: Newchannel\r\nPrivilege: call,all\r\nChannel: Local/ev10@amsh-00000001;1\r\nChannelState: 0\r\nChannelStateDesc: Down\r\nExten: ev10\r\n\r\n" +
+	userEvent(0, "AmshTest") +
+	"Event: VarSet\r\nPrivilege: dialplan,all\r\nChannel: Local/ev10@amsh-00000001;2\r\nVariable: i\r\nValue: 1\r\n\r\n" +
+	userEvent(1, "AmshTest") +
+	userEvent(7, "Other") +
+	"Event: Hangup\r\nPrivilege: call,all\r\nChannel: PJSIP/ep1-00000002\r\nCause: 17\r\nCause-txt: User busy\r\n\r\n" +
+	userEvent(2, "AmshTest") +
+	userEvent(3, "AmshTest")
+
+func TestEvents(t *testing.T) {
+	for _, format := range []string{"text", "json", "yaml", "raw"} {
+		t.Run(format, func(t *testing.T) {
+			plain, tty := fxGolden(t, "events/userevents."+format, eventsScript("on", mixedEvents),
+				"-o", format, "events", "--filter", "UserEvent", "--filter", "UserEvent=AmshTest", "--count", "3")
+			if plain.Code != 0 || tty.Code != 0 {
+				t.Errorf("exit %d and %d on a terminal; stderr %q", plain.Code, tty.Code, plain.Stderr)
+			}
+			if format == "json" && strings.Count(plain.Stdout, "\n") != 3 {
+				t.Errorf("want 3 JSON lines, got %q", plain.Stdout)
+			}
+		})
+	}
+	// Every event, no filter.
+	r, _ := fxGolden(t, "events/all", eventsScript("on", mixedEvents), "events", "--count", "8")
+	if n := len(regexp.MustCompile(`(?m)^Event:`).FindAllString(r.Stdout, -1)); r.Code != 0 || n != 8 {
+		t.Errorf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// TestEventsFor: --for ends a quiet stream with exit 0 and a Logoff.
+func TestEventsFor(t *testing.T) {
+	start := time.Now()
+	r := fxExec(t, false, "", eventsScript("on", ""), "events", "--for", "300ms")
+	if took := time.Since(start); r.Code != 0 || r.Stdout != "" || r.Stderr != "" || took < 300*time.Millisecond {
+		t.Errorf("exit %d stdout %q stderr %q after %s", r.Code, r.Stdout, r.Stderr, took)
+	}
+}
+
+// TestEventsMask: the profile's event mask is used when it sets one; "off"
+// (meant for the REPL) would make the command pointless, so it becomes "on".
+func TestEventsMask(t *testing.T) {
+	for mask, want := range map[string]string{"call,user": "call,user", "off": "on", "": "on"} {
+		fs := amitest.New(t, eventsScript(want, userEvent(0, "AmshTest")))
+		extra := ""
+		if mask != "" {
+			extra = "    events: " + mask + "\n"
+		}
+		cfg := profilesFile(t, fs.Addr(), extra)
+		r := (&run{Args: []string{"--config", cfg, "events", "--count", "1"}}).exec(t)
+		if r.Code != 0 || !strings.Contains(r.Stdout, "AmshTest") {
+			t.Errorf("events: %q: exit %d stdout %q stderr %q", mask, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+}
+
+func TestEventsBadArgs(t *testing.T) {
+	for _, args := range [][]string{
+		{"events", "--filter", "Channel~("},
+		{"events", "--filter", "=x"},
+		{"events", "--count", "-1"},
+		{"events", "--for", "-1s"},
+		{"events", "--for", "soon"},
+		{"events", "extra"},
+	} {
+		r := fxExec(t, false, "", fxNeverDialed, args...)
+		if r.Code != ExitUsage || r.Stdout != "" || strings.Count(r.Stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d stdout %q stderr %q; want exit 2 and one line", args, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+	r := fxExec(t, false, "", fxNeverDialed, "events", "--filter", "Chan~(")
+	golden(t, "events/bad-regex", fxTranscript(r, []string{"events", "--filter", "Chan~("}))
+}
+
+// TestEventsConnectionLost: Asterisk going away ends the stream with exit 5,
+// after what arrived has been printed.
+func TestEventsConnectionLost(t *testing.T) {
+	script := func(c *amitest.Conn) {
+		fxEventsOn(c, "on")
+		c.Send(userEvent(0, "AmshTest"))
+	}
+	r := fxExec(t, false, "", script, "events")
+	if r.Code != ExitConn || !strings.Contains(r.Stdout, "AmshTest") || !strings.Contains(r.Stderr, "connection lost") {
+		t.Errorf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a test may read while amsh writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// fxRunStreams runs amsh with ctx and the given stdout, for the tests that
+// need to interrupt it or slow its output down.
+func fxRunStreams(ctx context.Context, out io.Writer, args ...string) (code int, stderr string) {
+	var errOut syncBuffer
+	ios := &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut, Getenv: func(string) string { return "" }}
+	f := NewFactory(ios)
+	f.ReadSecret = nil
+	return Run(ctx, f, args), errOut.String()
+}
+
+// TestEventsInterrupted: events appear as they arrive (the buffer is flushed
+// whenever the queue runs dry, not only at the end), and Ctrl-C stops the
+// stream with exit 130 and the output intact.
+func TestEventsInterrupted(t *testing.T) {
+	release := make(chan struct{})
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		fxEventsOn(c, "on")
+		c.Send(userEvent(0, "AmshTest") + userEvent(1, "AmshTest") + userEvent(2, "AmshTest"))
+		<-release
+	})
+	defer close(release)
+	cfg := profilesFile(t, fs.Addr(), "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	type result struct {
+		code   int
+		stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, stderr := fxRunStreams(ctx, &out, "--config", cfg, "-o", "json", "events")
+		done <- result{code, stderr}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(out.String(), "\n") < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("3 events sent, still not printed after 5s: %q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case r := <-done:
+		if r.code != ExitInterrupted || r.stderr != "amsh: interrupted\n" || strings.Count(out.String(), "\n") != 3 {
+			t.Errorf("exit %d stderr %q stdout %q; want 130 and the 3 events", r.code, r.stderr, out.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("events did not stop on cancel")
+	}
+}
+
+// gatedWriter blocks every Write until open is closed: a terminal or pipe
+// that cannot keep up.
+type gatedWriter struct {
+	open chan struct{}
+	syncBuffer
+}
+
+func (g *gatedWriter) Write(p []byte) (int, error) {
+	<-g.open
+	return g.syncBuffer.Write(p)
+}
+
+// TestEventsDropped: when stdout stalls, the session's reader does not; the
+// queue fills, further events are dropped, and the count is reported. What
+// was queued is still printed, in order, before the end of the stream.
+func TestEventsDropped(t *testing.T) {
+	const flood = 3 * eventQueue
+	sent, hangUp := make(chan struct{}), make(chan struct{})
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		fxEventsOn(c, "on")
+		var b strings.Builder
+		for i := range flood {
+			b.WriteString(userEvent(i, "AmshTest"))
+		}
+		c.Send(b.String())
+		close(sent)
+		<-hangUp // then the connection closes: the stream ends with exit 5
+	})
+	cfg := profilesFile(t, fs.Addr(), "")
+	out := &gatedWriter{open: make(chan struct{})}
+	go func() {
+		<-sent
+		time.Sleep(time.Second) // for the client to read the flood off the socket
+		close(out.open)
+		close(hangUp)
+	}()
+	code, stderr := fxRunStreams(context.Background(), out, "--config", cfg, "-o", "json", "events")
+	m := regexp.MustCompile(`(?m)^(\d+) events dropped: the output could not keep up$`).FindStringSubmatch(stderr)
+	if code != ExitConn || m == nil || !strings.Contains(stderr, "connection lost") {
+		t.Fatalf("exit %d stderr %q; want 5, a dropped count and the lost connection", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	var dropped int
+	fmt.Sscan(m[1], &dropped)
+	if len(lines)+dropped != flood || len(lines) < eventQueue {
+		t.Errorf("%d printed + %d dropped, want %d in all and at least the queue's %d printed", len(lines), dropped, flood, eventQueue)
+	}
+	for i, l := range lines {
+		var ev map[string]string
+		if err := json.Unmarshal([]byte(l), &ev); err != nil || ev["Seq"] != fmt.Sprint(i) {
+			t.Fatalf("line %d: %q (%v); want Seq %d: the printed events are the first ones, in order", i, l, err, i)
+		}
+	}
+}
+
+func TestEventsSandbox(t *testing.T) {
+	sb, cfg := fxSandbox(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out syncBuffer
+	done := make(chan [2]any, 1)
+	go func() {
+		code, stderr := fxRunStreams(ctx, &out, "--config", cfg, "-o", "json", "events",
+			"--filter", "UserEvent", "--filter", "UserEvent=AmshTest", "--count", "5")
+		done <- [2]any{code, stderr}
+	}()
+
+	// Another session makes the events: Local/ev05@amsh raises UserEvent
+	// AmshTest five times. An originate made before `events` has
+	// subscribed is missed, so it is repeated until `events` has its five.
+	s, err := ami.Dial(ctx, ami.Config{Addr: sb.Addr, Username: sb.User, Secret: sb.Secret, Auth: "md5", Events: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var res [2]any
+wait:
+	for {
+		if _, err := s.Send(ctx, ami.NewAction("Originate", "Channel", "Local/ev05@amsh",
+			"Application", "Wait", "Data", "1", "Async", "true")); err != nil {
+			t.Fatalf("Originate: %v", err)
+		}
+		select {
+		case res = <-done:
+			break wait
+		case <-time.After(2 * time.Second):
+		case <-ctx.Done():
+			t.Fatalf("no 5 UserEvents in 20s; got %q", out.String())
+		}
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if res[0] != 0 || len(lines) != 5 {
+		t.Fatalf("exit %v stderr %q; %d lines %q; want 5", res[0], res[1], len(lines), out.String())
+	}
+	for _, l := range lines {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(l), &ev); err != nil || ev["Event"] != "UserEvent" || ev["UserEvent"] != "AmshTest" {
+			t.Errorf("line %q (%v): want a UserEvent AmshTest object", l, err)
+		}
+	}
+}
+
+// BenchmarkEventsJSON streams events from a fake server as fast as amsh
+// reads them, through `events -o json` into a discarding writer, and
+// reports how many were dropped: SPEC §7 wants the stream to keep up with a
+// replaying server.
+func BenchmarkEventsJSON(b *testing.B) {
+	ev := "Event: Newexten\r\nPrivilege: dialplan,all\r\nChannel: PJSIP/ep1-00000001\r\nChannelState: 6\r\n" +
+		"ChannelStateDesc: Up\r\nCallerIDNum: 101\r\nCallerIDName: Alice\r\nConnectedLineNum: 102\r\n" +
+		"ConnectedLineName: Bob\r\nLanguage: en\r\nAccountCode: \r\nContext: amsh\r\nExten: ev10\r\nPriority: 4\r\n" +
+		"Uniqueid: 1795330259.257\r\nLinkedid: 1795330259.256\r\nExtension: ev10\r\nApplication: UserEvent\r\n" +
+		"AppData: AmshTest,Seq: 1,Total: 10\r\n\r\n"
+	const batch = 1000
+	rounds := (b.N + batch - 1) / batch
+	fs := amitest.New(b, func(c *amitest.Conn) {
+		fxLogin(c, "on")
+		time.Sleep(subscribed)
+		chunk := strings.Repeat(ev, batch)
+		for range rounds {
+			c.Send(chunk)
+		}
+		// Then hang up: the stream ends (exit 5) once all is printed.
+	})
+	host, port, _ := strings.Cut(fs.Addr(), ":")
+	cfg := filepath.Join(b.TempDir(), "profiles.yaml")
+	os.WriteFile(cfg, []byte("profiles:\n  fake:\n    host: "+host+"\n    port: "+port+
+		"\n    username: amsh\n    secret: s3cret\n    auth: plain\n"), 0o600)
+	b.SetBytes(int64(len(ev)))
+	b.ResetTimer()
+	code, stderr := fxRunStreams(context.Background(), discard{}, "--config", cfg, "-o", "json", "events")
+	b.StopTimer()
+	var dropped float64
+	fmt.Sscan(stderr, &dropped)
+	b.ReportMetric(dropped/float64(rounds*batch)*100, "%dropped")
+	if code != ExitConn {
+		b.Fatalf("exit %d: %s", code, stderr)
+	}
+}

@@ -1,0 +1,200 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/completion"
+	"github.com/amsh/amsh/profile"
+	"github.com/amsh/amsh/shell"
+	"github.com/spf13/cobra"
+)
+
+func init() { subcommands = append(subcommands, newCmdShell) }
+
+func newCmdShell(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "shell",
+		Short: "Start the interactive shell (what amsh with no arguments runs)",
+		Long: `Start amsh's shell: one session to Asterisk, kept up (it reconnects when
+Asterisk goes away), and a line for each thing to do. A line is a subcommand
+(hangup PJSIP/ep1-0001), !CLI WORDS for an Asterisk CLI command, an action
+with Key=Value arguments (Setvar Channel=... Variable=x Value=1), or a raw
+block: "Action: NAME", then Key: Value lines, then an empty line. 'help' in
+the shell lists it all.
+
+On a terminal (stdin and stdout) it prints events above the prompt,
+completes with Tab from a snapshot of the PBX refreshed in the background,
+and keeps a history in $XDG_STATE_HOME/amsh/history (lines holding a secret
+are never written to it). Ctrl-C cancels the running command, Ctrl-D or
+exit leaves.
+
+With stdin not a terminal it reads lines from stdin, runs them all in order
+with plain output and no events, and exits with the status of the first
+line that failed (0 when none did).`,
+		Example: `  amsh shell
+  amsh -p lab
+  printf 'ping\nCoreShowChannels\n!core show uptime\n' | amsh -p lab`,
+		Args: argsBetween(0, 0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runShell(c.Context(), f)
+		},
+	}
+}
+
+// runShell runs the REPL: interactive when stdin and stdout are terminals,
+// else batch over stdin. Every subcommand a line runs goes through Dispatch
+// with f.Shared lending it the shell's one session.
+func runShell(ctx context.Context, f *Factory) error {
+	interactive := f.IO.InTTY && f.IO.OutTTY
+	conn, err := f.Connection()
+	if err != nil {
+		return err
+	}
+	events := conn.Events
+	if events == "" {
+		events = "on" // SPEC §1: the REPL logs in with the profile's mask, default on
+	}
+	cfg, err := f.sessionConfig(ctx, events)
+	if err != nil {
+		return err
+	}
+	// A subcommand that dials its own session (events, profiles check)
+	// gets the secret already given, not a second prompt.
+	if f.ReadSecret != nil {
+		f.ReadSecret = func(string) (string, error) { return cfg.Secret, nil }
+	}
+	if !interactive && f.Global.Color == "auto" {
+		f.Global.Color = "never" // batch output is plain (SPEC §5)
+	}
+	label := conn.ProfileName
+	if label == "" {
+		label = conn.Addr
+	}
+	opts := shell.Options{
+		Label:       label,
+		Session:     cfg,
+		Timeout:     conn.Timeout,
+		Interactive: interactive,
+		In:          f.IO.In,
+		Out:         f.IO.Out,
+		ErrOut:      f.IO.ErrOut,
+		Colour:      interactive && f.IO.ColorEnabled(f.Global.Color),
+		Width:       func() int { return outWidth(f.IO) },
+		Profiles:    profileNames(conn),
+		Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
+			ios := *f.IO
+			ios.Out, ios.ErrOut = out, errOut
+			ios.Width = outWidth(f.IO)
+			lf := *f
+			lf.IO = &ios
+			return Dispatch(ctx, &lf, args)
+		},
+		Explain: func(err error) (string, int) {
+			if errors.Is(err, errSilent) {
+				return "", ExitCode(err)
+			}
+			return err.Error(), ExitCode(err)
+		},
+		EventFilter: func(exprs []string) (func(*ami.Message) bool, error) {
+			ef, err := ParseEventFilter(exprs)
+			if err != nil {
+				return nil, err
+			}
+			return ef.Match, nil
+		},
+	}
+	if interactive {
+		opts.HistoryFile = shell.HistoryPath(f.IO.Getenv)
+	}
+	opts.Commands, opts.Topics = shellCommands(f)
+	sh, err := shell.New(ctx, opts)
+	if err != nil {
+		return f.where(err)
+	}
+	f.Shared = sh.Session
+	if code := sh.Run(); code != ExitOK {
+		return &ExitError{Code: code, Err: errSilent} // each failure was printed as it happened
+	}
+	return nil
+}
+
+// outWidth is the terminal's width now (it may have been resized).
+func outWidth(ios *IOStreams) int {
+	if file, ok := ios.Out.(*os.File); ok && ios.OutTTY {
+		return terminalWidth(file)
+	}
+	return ios.Width
+}
+
+// profileNames lists the profiles of the file the connection came from.
+func profileNames(c *Connection) []string {
+	if c.File == "" {
+		return nil
+	}
+	file, err := profile.Load(c.File)
+	if err != nil {
+		return nil
+	}
+	return file.Order
+}
+
+// shellArgs says what the positional args of each subcommand complete to
+// in the REPL (SPEC §5); the last kind repeats.
+var shellArgs = map[string][]completion.ArgKind{
+	"hangup":         {completion.ArgChannel, completion.ArgNone},
+	"originate":      {completion.ArgEndpoint, completion.ArgNone},
+	"action":         {completion.ArgAction},
+	"command":        {completion.ArgCLI},
+	"queue status":   {completion.ArgQueue, completion.ArgNone},
+	"queue summary":  {completion.ArgQueue, completion.ArgNone},
+	"queue reset":    {completion.ArgQueue, completion.ArgNone},
+	"queue reload":   {completion.ArgQueue, completion.ArgNone},
+	"queue log":      {completion.ArgQueue, completion.ArgNone},
+	"queue add":      {completion.ArgQueue, completion.ArgEndpoint, completion.ArgNone},
+	"queue remove":   {completion.ArgQueue, completion.ArgMember, completion.ArgNone},
+	"queue pause":    {completion.ArgMember, completion.ArgNone},
+	"queue unpause":  {completion.ArgMember, completion.ArgNone},
+	"queue penalty":  {completion.ArgMember, completion.ArgNone},
+	"profiles show":  {completion.ArgProfile, completion.ArgNone},
+	"profiles check": {completion.ArgProfile, completion.ArgNone},
+}
+
+// shellCommands turns the command tree into the REPL's completion commands
+// and its help topics.
+func shellCommands(f *Factory) ([]completion.Command, []shell.Topic) {
+	type node struct {
+		cmd  completion.Command
+		subs []*node
+	}
+	root := &node{}
+	byPath := map[string]*node{"": root}
+	var topics []shell.Topic
+	CommandTree(f, func(path []string, flags []string, c *cobra.Command) {
+		key := strings.Join(path, " ")
+		n := &node{cmd: completion.Command{Name: path[len(path)-1], Flags: flags, Args: shellArgs[key]}}
+		byPath[key] = n
+		parent := byPath[strings.Join(path[:len(path)-1], " ")]
+		if parent != nil {
+			parent.subs = append(parent.subs, n)
+		}
+		if len(path) == 1 {
+			topics = append(topics, shell.Topic{Name: c.Name(), Short: c.Short})
+		}
+	})
+	var build func(n *node) []completion.Command
+	build = func(n *node) []completion.Command {
+		var out []completion.Command
+		for _, s := range n.subs {
+			c := s.cmd
+			c.Sub = build(s)
+			out = append(out, c)
+		}
+		return out
+	}
+	return build(root), topics
+}

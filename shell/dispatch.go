@@ -1,0 +1,220 @@
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/completion"
+)
+
+// handle runs one line.
+func (sh *Shell) handle(text string) {
+	if sh.block != nil {
+		sh.blockLine(text)
+		return
+	}
+	t := strings.TrimSpace(text)
+	if t == "" || strings.HasPrefix(t, "#") {
+		return
+	}
+	if sh.opts.Interactive && !holdsSecret(t) {
+		sh.ed.SaveHistory(t)
+	}
+	l, err := sh.classifier().parse(t)
+	if err != nil {
+		sh.record(err)
+		return
+	}
+	switch l.kind {
+	case kindBuiltin:
+		sh.record(sh.builtin(l.words))
+	case kindSubcommand:
+		sh.record(sh.dispatch(l.words))
+	case kindCLI:
+		sh.record(sh.dispatch([]string{"command", "--", l.text}))
+	case kindAction:
+		sh.record(sh.dispatch(append([]string{"action"}, l.words...)))
+	case kindBlock:
+		sh.block = &rawBlock{action: l.text}
+		sh.inBlock.Store(true)
+	}
+}
+
+// blockLine adds a header to the raw block, or sends it on an empty line.
+func (sh *Shell) blockLine(text string) {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		sh.sendBlock()
+		return
+	}
+	if sh.opts.Interactive && !holdsSecret(t) && !holdsSecret(sh.block.action) {
+		sh.ed.SaveHistory(t)
+	}
+	k, v, err := header(t)
+	if err == nil && strings.EqualFold(k, "Action") {
+		err = lineErrorf("raw block: one Action per block (an empty line sends %s)", sh.block.action)
+	}
+	if err != nil {
+		sh.record(err)
+		return
+	}
+	sh.block.headers = append(sh.block.headers, [2]string{k, v})
+}
+
+func (sh *Shell) endBlock() {
+	sh.block = nil
+	sh.inBlock.Store(false)
+}
+
+// sendBlock sends the raw block through `action`, so it is validated,
+// confirmed and rendered like any action.
+func (sh *Shell) sendBlock() {
+	b := sh.block
+	sh.endBlock()
+	args := []string{"action", "--", b.action}
+	for _, h := range b.headers {
+		args = append(args, h[0]+"="+h[1])
+	}
+	sh.record(sh.dispatch(args))
+}
+
+// dispatch runs a subcommand line. Interactive, Ctrl-C (SIGINT: the
+// terminal is in cooked mode while a command runs) cancels this line only.
+func (sh *Shell) dispatch(args []string) error {
+	ctx, cancel := context.WithCancel(sh.base)
+	defer cancel()
+	out := sh.opts.Out
+	if sh.opts.Interactive {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt)
+		defer signal.Stop(sig)
+		go func() {
+			select {
+			case <-sig:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		lw := &lineWriter{con: sh.con}
+		defer lw.Flush()
+		out = lw
+	}
+	return sh.opts.Run(ctx, args, out, sh.opts.ErrOut)
+}
+
+// record prints a line's error, if any, and keeps its exit status.
+func (sh *Shell) record(err error) {
+	code := 0
+	if err != nil {
+		var msg string
+		msg, code = sh.explain(err)
+		if msg != "" {
+			fmt.Fprintf(sh.opts.ErrOut, "error: %s\n", msg)
+		}
+	}
+	sh.last = code
+	if code != 0 && sh.first == 0 {
+		sh.first = code
+	}
+}
+
+func (sh *Shell) explain(err error) (string, int) {
+	var le *lineError
+	switch {
+	case errors.As(err, &le):
+		return le.msg, 2
+	case errors.Is(err, context.Canceled):
+		return "interrupted", 130
+	case sh.opts.Explain != nil:
+		return sh.opts.Explain(err)
+	}
+	return err.Error(), 1
+}
+
+// classifier is the line parser over what the shell knows.
+func (sh *Shell) classifier() classifier {
+	return classifier{
+		subcommand: func(w string) bool {
+			return slices.ContainsFunc(sh.opts.Commands, func(c completion.Command) bool { return c.Name == w })
+		},
+		action: sh.actionName,
+	}
+}
+
+// actionName says whether w names an action: one the server lists (any
+// case; its spelling is returned), else any action-like word with a
+// capital letter. A lower-case word the list has not been seen for yet
+// costs one ListCommands, once.
+func (sh *Shell) actionName(w string) (string, bool) {
+	find := func() (string, bool) {
+		for _, a := range sh.knownActions() {
+			if strings.EqualFold(a.Name, w) {
+				return a.Name, true
+			}
+		}
+		return "", false
+	}
+	if name, ok := find(); ok {
+		return name, true
+	}
+	if looksLikeAction(w) {
+		return w, true
+	}
+	if !completion.IsActionName(w) || len(sh.knownActions()) > 0 {
+		return "", false
+	}
+	sh.listActions()
+	return find()
+}
+
+func (sh *Shell) knownActions() []completion.Action {
+	if sh.store != nil {
+		if as := sh.store.Load().Actions; len(as) > 0 {
+			return as
+		}
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.actions
+}
+
+// listActions fetches the server's action list once.
+func (sh *Shell) listActions() {
+	sh.mu.Lock()
+	if sh.listed {
+		sh.mu.Unlock()
+		return
+	}
+	sh.listed = true
+	sh.mu.Unlock()
+	s, err := sh.Session(sh.base)
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(sh.base, sh.opts.Timeout)
+	defer cancel()
+	res, err := s.Send(ctx, ami.NewAction("ListCommands"))
+	if err != nil {
+		return
+	}
+	actions := completion.ListCommands(res.Response)
+	sh.mu.Lock()
+	sh.actions = actions
+	sh.mu.Unlock()
+	if sh.store != nil {
+		sh.store.Update(func(old *completion.Snapshot) *completion.Snapshot {
+			if len(old.Actions) > 0 {
+				return old
+			}
+			next := *old
+			next.Actions = actions
+			return &next
+		})
+	}
+}

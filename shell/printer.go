@@ -1,0 +1,208 @@
+package shell
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/completion"
+)
+
+// console serialises what reaches the terminal between prompts: the
+// printer's lines and the running command's output, whole lines each, so an
+// event never lands in the middle of a table row.
+type console struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (c *console) write(b []byte) {
+	c.mu.Lock()
+	c.w.Write(b)
+	c.mu.Unlock()
+}
+
+// lineWriter is a command's stdout in the REPL: it passes on whole lines
+// (all those a Write completes, in one Write) and keeps the rest until the
+// next newline or Flush.
+type lineWriter struct {
+	con *console
+	buf []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	if i := bytes.LastIndexByte(w.buf, '\n'); i >= 0 {
+		w.con.write(w.buf[:i+1])
+		w.buf = w.buf[:copy(w.buf, w.buf[i+1:])]
+	}
+	return len(p), nil
+}
+
+// Flush writes a pending partial line.
+func (w *lineWriter) Flush() error {
+	if len(w.buf) > 0 {
+		w.con.write(w.buf)
+		w.buf = w.buf[:0]
+	}
+	return nil
+}
+
+// eventQueue is the subscription's size: a burst rides it out while the
+// terminal is slow; beyond it events are dropped and counted (the prompt
+// shows the count), never allowed to stall the session's reader.
+const eventQueue = 4096
+
+// storeBatch and storeEvery bound how events reach the completion store:
+// one merge per batch, whatever the rate.
+const (
+	storeBatch = 512
+	storeEvery = 100 * time.Millisecond
+)
+
+// printer is the one goroutine that writes between prompts: events (one
+// line each) and the shell's notices (connection lost, reconnected). It
+// reads the session's subscription continuously, printing or not, and
+// feeds channel and member changes to the completion store.
+type printer struct {
+	con    *console
+	colour bool
+	width  func() int
+	store  *completion.Store // nil: nothing to feed
+
+	on     atomic.Bool
+	filter atomic.Pointer[eventFilter]
+
+	subs  chan *ami.Subscription
+	notes chan string
+	stop  chan struct{}
+	done  chan struct{}
+
+	prevDropped atomic.Uint64 // dropped by subscriptions already ended
+	cur         atomic.Pointer[ami.Subscription]
+	onDropped   func() // the dropped count changed: redraw the prompt
+	shown       uint64 // the count the prompt last showed (printer goroutine only)
+}
+
+// eventFilter is a parsed `events filter` with its text.
+type eventFilter struct {
+	text  string
+	match func(*ami.Message) bool
+}
+
+func newPrinter(con *console, colour bool, width func() int, store *completion.Store, onDropped func()) *printer {
+	p := &printer{
+		con: con, colour: colour, width: width, store: store, onDropped: onDropped,
+		subs:  make(chan *ami.Subscription, 1),
+		notes: make(chan string, 64),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	p.on.Store(true)
+	go p.run()
+	return p
+}
+
+// follow makes sub the subscription the printer reads (after a reconnect).
+func (p *printer) follow(sub *ami.Subscription) {
+	select {
+	case p.subs <- sub:
+	case <-p.done:
+		sub.Close()
+	}
+}
+
+// note prints one line between prompts. It never blocks the caller for
+// long: notices are few, and the queue is deep.
+func (p *printer) note(format string, a ...any) {
+	select {
+	case p.notes <- fmt.Sprintf(format, a...):
+	case <-p.done:
+	}
+}
+
+// dropped is the number of events lost so far, across reconnections.
+func (p *printer) dropped() uint64 {
+	n := p.prevDropped.Load()
+	if s := p.cur.Load(); s != nil {
+		n += s.Dropped()
+	}
+	return n
+}
+
+// close stops the printer after it has written the notices queued so far.
+func (p *printer) close() {
+	close(p.stop)
+	<-p.done
+}
+
+func (p *printer) run() {
+	defer close(p.done)
+	var (
+		events <-chan *ami.Message
+		batch  []*ami.Message
+		buf    []byte
+		width  = p.width()
+	)
+	tick := time.NewTicker(storeEvery)
+	defer tick.Stop()
+	flush := func() {
+		if p.store != nil && len(batch) > 0 {
+			p.store.ApplyEvents(batch)
+		}
+		batch = batch[:0]
+	}
+	for {
+		select {
+		case sub := <-p.subs:
+			if old := p.cur.Swap(sub); old != nil {
+				p.prevDropped.Add(old.Dropped())
+			}
+			events = sub.Events()
+		case m, ok := <-events:
+			if !ok {
+				events = nil // the session ended; the supervisor brings the next
+				continue
+			}
+			if p.store != nil {
+				batch = append(batch, m)
+				if len(batch) >= storeBatch {
+					flush()
+				}
+			}
+			if !p.on.Load() {
+				continue
+			}
+			if f := p.filter.Load(); f != nil && !f.match(m) {
+				continue
+			}
+			buf = appendEventLine(buf[:0], m, time.Now(), width, p.colour)
+			p.con.write(buf)
+		case n := <-p.notes:
+			p.con.write([]byte(n + "\n"))
+		case <-tick.C:
+			flush()
+			width = p.width()
+			if d := p.dropped(); d != p.shown {
+				p.shown = d
+				if p.onDropped != nil {
+					p.onDropped()
+				}
+			}
+		case <-p.stop:
+			flush()
+			for {
+				select {
+				case n := <-p.notes:
+					p.con.write([]byte(n + "\n"))
+				default:
+					return
+				}
+			}
+		}
+	}
+}
