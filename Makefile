@@ -18,7 +18,7 @@ LDFLAGS := -s -w -X github.com/amsh/amsh/cmd.version=$(VERSION) -X github.com/am
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 # The whole suite, integration tests included: they run against the sandbox and may not skip.
 test: sandbox-up

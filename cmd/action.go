@@ -28,8 +28,8 @@ output shows them as a table.
 
 Each KEY=VALUE becomes one "KEY: VALUE" header, in the order given, split at
 the first '=' (so a value may hold '='). A key may be repeated, as Originate's
-Variable often is. A value holding a line break is refused before
-anything is sent (exit 2): it would inject a second action.
+Variable often is. A value holding a line break is refused before anything
+is sent (exit 2): it would inject a second action.
 
 Hangup, Originate, QueueRemove, Reload and a Command that stops or restarts
 Asterisk ask for confirmation on a terminal when the profile says
@@ -85,12 +85,19 @@ func runAction(ctx context.Context, f *Factory, opts *ActionOptions) error {
 		return fmt.Errorf("action %s: %w", opts.Name, err)
 	}
 	if destructiveAction(action) {
-		if err := f.Confirm(fmt.Sprintf("send %s to %s", describeAction(action), f.confirmTarget())); err != nil {
+		target, err := f.confirmTarget()
+		if err != nil {
+			return err
+		}
+		if err := f.Confirm(fmt.Sprintf("send %s to %s", describeAction(action), target)); err != nil {
 			return err
 		}
 	}
 	return f.WithSession(ctx, "off", func(s *ami.Session) error {
 		res, err := f.Send(ctx, s, action)
+		if err != nil && strings.EqualFold(opts.Name, "Command") {
+			return f.commandError(action.Get("Command"), res, err) // the CLI's text, not "Command output follows"
+		}
 		if err != nil {
 			return err
 		}

@@ -85,6 +85,13 @@ func TestActionError(t *testing.T) {
 	if r.Code != ExitAsterisk || r.Stdout != "" || !strings.Contains(r.Stderr, "Originate: Asterisk said: Permission denied") {
 		t.Errorf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
+	// A refused Command says what the CLI said, as `command` does.
+	cli := commandScript("foo", "Error", "Message: Command output follows",
+		"Output: No such command 'foo' (type 'core show help foo' for other possible commands)")
+	r = fxExec(t, false, "", cli, "action", "Command", "Command=foo")
+	if want := "amsh: profile fake: command \"foo\": No such command 'foo'"; r.Code != ExitAsterisk || !strings.HasPrefix(r.Stderr, want) {
+		t.Errorf("Command: exit %d stderr %q; want %q...", r.Code, r.Stderr, want)
+	}
 }
 
 // TestActionUnsafe: a CR or LF in a value would inject a second action; it

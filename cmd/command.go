@@ -60,7 +60,11 @@ func runCommand(ctx context.Context, f *Factory, opts *CommandOptions) error {
 		return fmt.Errorf("command %q: %w", line, err)
 	}
 	if destructiveCLI(opts.Words) {
-		if err := f.Confirm(fmt.Sprintf("run %q on %s", line, f.confirmTarget())); err != nil {
+		target, err := f.confirmTarget()
+		if err != nil {
+			return err
+		}
+		if err := f.Confirm(fmt.Sprintf("run %q on %s", line, target)); err != nil {
 			return err
 		}
 	}
@@ -84,9 +88,14 @@ func (f *Factory) commandError(line string, res *ami.Result, err error) error {
 	for len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
 		out = out[:len(out)-1]
 	}
-	ce := &cliError{line: line, text: ae.Message, err: ae}
+	ce := &cliError{line: line, err: ae}
 	switch len(out) {
 	case 0:
+		// "Command output follows" with no output says nothing; any other
+		// Message ("Permission denied", "Command blacklisted") does.
+		if !strings.EqualFold(ae.Message, "Command output follows") {
+			ce.text = ae.Message
+		}
 	case 1:
 		ce.text = strings.TrimSpace(out[0])
 	default:
@@ -132,17 +141,18 @@ func destructiveCLI(words []string) bool {
 	return len(first) > 0 && (first[0] == "stop" || first[0] == "restart")
 }
 
-// confirmTarget names where actions go, for confirmation prompts: "profile lab
-// (10.0.0.5:5038)", or the address alone for ad-hoc use.
-func (f *Factory) confirmTarget() string {
+// confirmTarget names where an action goes, for a confirmation prompt:
+// "profile lab (10.0.0.5:5038)", or the address alone for ad-hoc use. It
+// resolves the connection first, so a bad profile fails before the question.
+func (f *Factory) confirmTarget() (string, error) {
 	c, err := f.Connection()
 	switch {
 	case err != nil:
-		return "the server"
+		return "", err
 	case c.ProfileName != "":
-		return fmt.Sprintf("profile %s (%s)", c.ProfileName, c.Addr)
+		return fmt.Sprintf("profile %s (%s)", c.ProfileName, c.Addr), nil
 	}
-	return c.Addr
+	return c.Addr, nil
 }
 
 // argsBetween checks the number of positional arguments (hi < 0: no

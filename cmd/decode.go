@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/amsh/amsh/ami"
 	"github.com/spf13/cobra"
@@ -26,11 +29,11 @@ func newCmdDecode(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "decode [FILE]",
 		Short: "Render a captured AMI server stream",
-		Long: `Read what an Asterisk server sent (a capture from tcpdump/tshark "follow TCP
-stream", a --trace, a telnet session) and print every response and event in
-order, through the same renderer as the other commands: text blocks with
-codes decoded, JSON Lines with -o json, one YAML document per message with
--o yaml, the bytes unchanged with -o raw.
+		Long: `Read what an Asterisk server sent (the server's side of a TCP stream saved
+from Wireshark or tshark, a telnet session) and print every response and
+event in order, through the same renderer as the other commands: text blocks
+with codes decoded, JSON Lines with -o json, one YAML document per message
+with -o yaml, the bytes unchanged with -o raw.
 
 FILE may be gzip-compressed (detected, not guessed from the name); without
 FILE, or with "-", decode reads stdin. A leading "Asterisk Call Manager/..."
@@ -115,8 +118,13 @@ func decodeStream(ctx context.Context, f *Factory, in io.Reader, out *bufio.Writ
 		case "raw":
 			out.Write(line)
 		case "text":
-			out.Write(bytes.TrimRight(line, "\r\n"))
-			out.WriteString("\n\n")
+			// As render does for values: a capture must not be able to
+			// drive the terminal.
+			banner := string(bytes.TrimRight(line, "\r\n"))
+			if strings.ContainsFunc(banner, unicode.IsControl) {
+				banner = strconv.QuoteToGraphic(banner)
+			}
+			out.WriteString(banner + "\n\n")
 		}
 	}
 	rd := ami.NewReader(br, ami.ReaderOptions{KeepRaw: f.Global.Output == "raw"})

@@ -19,10 +19,11 @@ type EventsOptions struct {
 	For     time.Duration // stop after this long; 0 = no limit
 }
 
-// eventQueue is the subscription's size: deep enough to ride out a burst
-// while stdout is slow, small enough to bound memory (events average about
-// 400 bytes). Beyond it events are dropped and counted, never allowed to
-// stall the session's reader.
+// eventQueue is the subscription's size: deep enough to ride out a GC pause
+// or a burst while stdout is slow, small enough to bound memory (a parsed
+// event of the corpus takes about 1 KiB, so a full queue is about 16 MiB).
+// Beyond it events are dropped and counted: the subscription never stalls
+// the session's reader.
 const eventQueue = 16384
 
 // streamBuffer is the stdout buffer of the streaming commands: a flood is
