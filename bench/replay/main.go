@@ -1,0 +1,122 @@
+// Command replay is a small AMI server for the events benchmark: it accepts
+// any login (plain or MD5), then streams the events of a captured Asterisk
+// corpus, repeated, as fast as the client reads, until the client hangs up
+// (or N events are sent, when -events is set).
+//
+//	replay -listen 127.0.0.1:15100 -corpus ../shared/corpus/asterisk22-calls.raw.gz -events 3000000
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"strings"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:15100", "address to listen on")
+	corpus := flag.String("corpus", "", "gzipped AMI stream whose events are replayed")
+	n := flag.Int("events", 0, "events to send per connection (0: until the client hangs up)")
+	flag.Parse()
+	events, err := loadEvents(*corpus)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Fprintf(os.Stderr, "replay: %d distinct events from %s on %s\n", len(events), *corpus, ln.Addr())
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			log.Fatal(err)
+		}
+		go serve(c, events, *n)
+	}
+}
+
+func loadEvents(path string) ([][]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(z)
+	if err != nil {
+		return nil, err
+	}
+	var events [][]byte
+	for _, m := range bytes.Split(data, []byte("\r\n\r\n")) {
+		if bytes.HasPrefix(m, []byte("Event: ")) {
+			events = append(events, append(m, "\r\n\r\n"...))
+		}
+	}
+	if len(events) == 0 {
+		return nil, fmt.Errorf("%s: no events", path)
+	}
+	return events, nil
+}
+
+func serve(c net.Conn, events [][]byte, n int) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	io.WriteString(c, "Asterisk Call Manager/11.0.0\r\n")
+	for {
+		action, id := readAction(r)
+		switch strings.ToLower(action) {
+		case "":
+			return
+		case "challenge":
+			fmt.Fprintf(c, "Response: Success\r\nActionID: %s\r\nChallenge: 1\r\n\r\n", id)
+			continue
+		case "login":
+			fmt.Fprintf(c, "Response: Success\r\nActionID: %s\r\nMessage: Authentication accepted\r\n\r\n", id)
+		default:
+			fmt.Fprintf(c, "Response: Error\r\nActionID: %s\r\nMessage: replay knows only Login\r\n\r\n", id)
+			continue
+		}
+		break
+	}
+	w := bufio.NewWriterSize(c, 256<<10)
+	for i := 0; n == 0 || i < n; i++ {
+		if _, err := w.Write(events[i%len(events)]); err != nil {
+			return
+		}
+	}
+	w.Flush()
+	io.Copy(io.Discard, r) // wait for the client to leave
+}
+
+func readAction(r *bufio.Reader) (action, id string) {
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return "", ""
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			if action != "" {
+				return action, id
+			}
+			continue
+		}
+		k, v, _ := strings.Cut(line, ": ")
+		switch strings.ToLower(k) {
+		case "action":
+			action = v
+		case "actionid":
+			id = v
+		}
+	}
+}
