@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -68,6 +69,7 @@ prompt on a terminal.`,
 		root.AddCommand(add(f))
 	}
 	registerCompletions(root, f)
+	usageArgs(root)
 	return root
 }
 
@@ -90,4 +92,27 @@ func (f *Factory) validateGlobal() error {
 		return usageErrorf("--timeout %s: must be positive", g.Timeout)
 	}
 	return nil
+}
+
+// usageArgs makes every command's argument-count error a usage error (exit
+// 2): cobra's own validators return plain errors, which would exit 1.
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				var ue *UsageError
+				if errors.As(err, &ue) {
+					return err
+				}
+				if !cmd.HasParent() {
+					return &UsageError{Err: fmt.Errorf("%w (see 'amsh --help')", err)}
+				}
+				return &UsageError{Err: fmt.Errorf("%s: %w (see '%s --help')", cmd.CommandPath(), err, cmd.CommandPath())}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }

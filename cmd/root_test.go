@@ -20,6 +20,9 @@ func TestGlobalFlagErrors(t *testing.T) {
 		{"--color", "sometimes", "version"},
 		{"--no-such-flag"},
 		{"--timeout", "soon", "version"},
+		{"version", "extra"},
+		{"nosuchcommand"},
+		{"queue", "remove", "onlyone"},
 	} {
 		r := (&run{Args: args}).exec(t)
 		if r.Code != ExitUsage || !strings.HasPrefix(r.Stderr, "amsh: ") || strings.Count(r.Stderr, "\n") != 1 {

@@ -143,6 +143,12 @@ func (r *Renderer) appendBlock(b []byte, event string, hs []ami.Header) []byte {
 		kw = max(kw, displayWidth(h.Key))
 	}
 	for _, h := range hs {
+		if h.Key == "" {
+			// A header-less line (pre-15 Queues, IAXpeers text): the line alone.
+			b = appendVisible(b, h.Value)
+			b = append(b, '\n')
+			continue
+		}
 		b = r.appendKey(b, h.Key, kw, h.Value != "")
 		b = r.appendValue(b, event, h.Key, h.Value)
 		b = append(b, '\n')
