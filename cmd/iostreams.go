@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
 )
 
@@ -49,6 +50,18 @@ func (s *IOStreams) ColorEnabled(mode string) bool {
 		return false
 	}
 	return s.OutTTY
+}
+
+// errorPrefix is "amsh: ", in bold red when stderr is a terminal that may
+// have colour (the same rules as stdout's, applied to stderr).
+func (s *IOStreams) errorPrefix(mode string) string {
+	_, noColor := lookupEnv(s.Getenv, "NO_COLOR")
+	if mode == "never" || (mode != "always" && (noColor || !s.ErrTTY)) {
+		return "amsh: "
+	}
+	c := color.New(color.FgRed, color.Bold)
+	c.EnableColor() // the decision is ours, not fatih/color's stdout check
+	return c.Sprint("amsh:") + " "
 }
 
 func lookupEnv(getenv func(string) string, key string) (string, bool) {

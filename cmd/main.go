@@ -47,7 +47,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		return ExitInterrupted
 	}
 	if !errors.Is(err, errSilent) {
-		fmt.Fprintln(f.IO.ErrOut, "amsh: "+err.Error())
+		fmt.Fprintln(f.IO.ErrOut, f.IO.errorPrefix(f.Global.Color)+err.Error())
 	}
 	return ExitCode(err)
 }
