@@ -36,9 +36,9 @@ func SystemStreams() *IOStreams {
 	return ios
 }
 
-// ColorEnabled decides colour for stdout: --color always|never|auto, with
-// NO_COLOR honoured by auto and always alike... except that "always" is an
-// explicit request and wins over NO_COLOR (as ls and git do).
+// ColorEnabled decides colour for stdout: "never" and "always" are explicit
+// (always wins over NO_COLOR, as with ls and git); "auto" means a terminal
+// and no NO_COLOR.
 func (s *IOStreams) ColorEnabled(mode string) bool {
 	switch mode {
 	case "always":
