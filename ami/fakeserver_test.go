@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"net"
 	"strings"
 	"testing"
@@ -439,5 +440,47 @@ func TestRedialRetriesRefused(t *testing.T) {
 		if w > 40*time.Millisecond {
 			t.Errorf("wait %v above the cap", w)
 		}
+	}
+}
+
+func TestSessionExpiredContextSendsNothing(t *testing.T) {
+	got := make(chan *amitest.Action, 1)
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		got <- c.Expect("Ping")
+		c.Send("Response: Success\nPing: Pong\n\n")
+	})
+	s := dialFake(t, fs)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Send(ctx, NewAction("Command", "Command", "core stop now")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if s.Err() != nil {
+		t.Fatalf("an action cancelled before sending ended the session: %v", s.Err())
+	}
+	if _, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping")); err != nil {
+		t.Fatal(err)
+	}
+	if a := <-got; a.Get("Action") != "Ping" {
+		t.Errorf("the cancelled action reached the server: %q", a.Raw)
+	}
+}
+
+func TestSessionRunawayListIsCapped(t *testing.T) {
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		id := c.Expect("PJSIPShowEndpoints").ID()
+		c.Send("Response: Success\nActionID: " + id + "\nEventList: start\n\n")
+		item := "Event: EndpointList\r\nActionID: " + id + "\r\nObjectName: " + strings.Repeat("x", 900) + "\r\n\r\n"
+		for range 10000 { // ~10 MB, never completed
+			c.Send(item)
+		}
+	})
+	s := dialFake(t, fs, func(c *Config) { c.MaxListBytes = 1 << 20 })
+	_, err := s.Send(ctxTimeout(t, 10*time.Second), NewAction("PJSIPShowEndpoints"))
+	var pe *ProtocolError
+	if !asErr(err, &pe) || !strings.Contains(err.Error(), "over 1 MiB") {
+		t.Fatalf("err = %v, want the list cap", err)
 	}
 }

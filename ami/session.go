@@ -37,6 +37,10 @@ type Config struct {
 	Trace io.Writer
 	// Reader caps line and message sizes.
 	Reader ReaderOptions
+	// MaxListBytes caps the headers one list action may collect (default
+	// 256 MiB, about a million endpoints): past it the action fails with a
+	// *ProtocolError rather than letting a runaway list exhaust memory.
+	MaxListBytes int
 }
 
 // Session is one logged-in AMI connection. One goroutine owns the socket and
@@ -66,13 +70,14 @@ type Session struct {
 }
 
 type call struct {
-	id     string
-	name   string
-	res    *Result
-	list   bool
-	done   chan struct{}
-	err    error
-	closed bool
+	id        string
+	name      string
+	res       *Result
+	list      bool
+	listBytes int // header bytes collected so far, against Config.MaxListBytes
+	done      chan struct{}
+	err       error
+	closed    bool
 }
 
 var sessionCounter atomic.Uint64
@@ -129,9 +134,8 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	return s, nil
 }
 
-// NewSessionConn starts a session over an existing, already logged-in or
-// not-yet-greeted connection; used by tests and by decode-style tools. It
-// reads the banner first when readBanner is true.
+// newSession wraps a connected socket (banner not yet read) in a Session
+// whose reader goroutine is not started yet.
 func newSession(cfg Config, conn net.Conn) *Session {
 	s := &Session{
 		cfg:      cfg,
@@ -277,14 +281,18 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 	}
 }
 
+// write sends one whole action. An action whose ctx has already ended is
+// not sent at all, and the session stays up. The write deadline is the
+// session's own (DialTimeout), not the action's: a deadline that fires in
+// the middle of a message leaves half an action on the wire, after which the
+// session must be closed, so it only fires when the server stopped reading.
 func (s *Session) write(ctx context.Context, m *Message) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if dl, ok := ctx.Deadline(); ok {
-		s.conn.SetWriteDeadline(dl)
-	} else {
-		s.conn.SetWriteDeadline(time.Time{})
+	if err := ctx.Err(); err != nil {
+		return err
 	}
+	s.conn.SetWriteDeadline(time.Now().Add(s.cfg.DialTimeout))
 	if err := s.w.WriteMessage(m); err != nil {
 		var ue *UnsafeValueError
 		if errors.As(err, &ue) {
@@ -359,6 +367,8 @@ func (s *Session) dispatch(m *Message) {
 			if isListEnd(m) {
 				c.res.Complete = m
 				s.finishLocked(c, nil)
+			} else if c.listBytes += messageSize(m); c.listBytes > s.maxListBytes() {
+				s.finishLocked(c, &ProtocolError{Reason: fmt.Sprintf("list %s over %d MiB", c.name, s.maxListBytes()>>20)})
 			} else {
 				c.res.Events = append(c.res.Events, m)
 			}
@@ -406,6 +416,22 @@ func (s *Session) dispatch(m *Message) {
 		s.finishLocked(c, nil)
 	}
 	s.mu.Unlock()
+}
+
+func (s *Session) maxListBytes() int {
+	if s.cfg.MaxListBytes > 0 {
+		return s.cfg.MaxListBytes
+	}
+	return 256 << 20
+}
+
+// messageSize is roughly what a message holds in memory.
+func messageSize(m *Message) int {
+	n := len(m.Body) + len(m.Raw)
+	for _, h := range m.Headers {
+		n += len(h.Key) + len(h.Value) + 32
+	}
+	return n
 }
 
 // startsList reports whether a response announces list events: EventList:

@@ -25,11 +25,13 @@ func (f *Factory) Renderer() *render.Renderer {
 // WithSession dials, runs fn, and logs off. events is the Login event mask:
 // "off" for commands that need none.
 //
-// Inside the REPL, f.Shared supplies the shell's long-lived session instead:
-// it is neither closed nor logged off, and it already receives the events
-// the profile's mask allows.
+// Inside the REPL, f.Shared supplies the shell's long-lived session instead,
+// neither closed nor logged off, for commands that need no events. A command
+// that needs events (originate --wait) still gets a session of its own: the
+// shell's mask is the profile's and may not include them, and the shell's
+// subscription is shared with the event printer.
 func (f *Factory) WithSession(ctx context.Context, events string, fn func(s *ami.Session) error) error {
-	if f.Shared != nil {
+	if f.Shared != nil && events == "off" {
 		s, err := f.Shared(ctx)
 		if err != nil {
 			return err

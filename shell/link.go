@@ -43,9 +43,22 @@ func (l *link) transition(fn func()) {
 	l.mu.Unlock()
 }
 
-func (l *link) setUp(s *ami.Session) { l.transition(func() { l.cur, l.last = s, nil }) }
-func (l *link) setDown(err error)    { l.transition(func() { l.cur, l.last = nil, err }) }
-func (l *link) setFatal(err error)   { l.transition(func() { l.cur, l.fatal = nil, err }) }
+// setUp makes s the live session unless the shell is closing; then it
+// reports false and the caller must close s. Checking and setting under one
+// lock leaves no gap for close() to miss a session being installed.
+func (l *link) setUp(s *ami.Session) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closing {
+		return false
+	}
+	l.cur, l.last = s, nil
+	close(l.changed)
+	l.changed = make(chan struct{})
+	return true
+}
+func (l *link) setDown(err error)  { l.transition(func() { l.cur, l.last = nil, err }) }
+func (l *link) setFatal(err error) { l.transition(func() { l.cur, l.fatal = nil, err }) }
 func (l *link) attemptFailed(err error) {
 	l.mu.Lock()
 	l.last = err

@@ -41,11 +41,10 @@ func (sh *Shell) supervise() {
 			sh.prn.note("reconnecting to %s failed: %v; not retrying (restart amsh once it is fixed)", sh.link.addr, err)
 			return
 		}
-		if sh.link.isClosing() {
+		if !sh.link.setUp(ns) {
 			ns.Close()
 			return
 		}
-		sh.link.setUp(ns)
 		if sh.opts.Interactive {
 			sh.prn.follow(ns.Subscribe(eventQueue))
 		}
