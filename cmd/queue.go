@@ -64,6 +64,12 @@ is in unless --queue names one.`,
 // sendQueueAction sends one app_queue action and prints Asterisk's reply.
 // what names the command in errors ("queue add support PJSIP/alice").
 func sendQueueAction(ctx context.Context, f *Factory, what string, a *ami.Message) error {
+	return queueRequest(ctx, f, what, a, f.Renderer().Result)
+}
+
+// queueRequest checks a, sends it on a session and hands the result to show;
+// every queue subcommand goes through it, so errors read "WHAT: ..." alike.
+func queueRequest(ctx context.Context, f *Factory, what string, a *ami.Message, show func(*ami.Result) error) error {
 	if err := ami.ValidateMessage(a); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -72,7 +78,7 @@ func sendQueueAction(ctx context.Context, f *Factory, what string, a *ami.Messag
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		return f.Renderer().Result(res)
+		return show(res)
 	})
 }
 

@@ -61,14 +61,7 @@ func runQueueStatus(ctx context.Context, f *Factory, opts *QueueStatusOptions) e
 	a := ami.NewAction("QueueStatus")
 	addHeaderIf(a, "Queue", opts.Queue)
 	addHeaderIf(a, "Member", opts.Member)
-	if err := ami.ValidateMessage(a); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
-		res, err := f.Send(ctx, s, a)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
+	return queueRequest(ctx, f, what, a, func(res *ami.Result) error {
 		r := f.Renderer()
 		if f.Global.Output != "text" {
 			return r.Result(res)
@@ -249,14 +242,7 @@ func runQueueSummary(ctx context.Context, f *Factory, opts *QueueSummaryOptions)
 	what := queueWhat("queue summary", opts.Queue)
 	a := ami.NewAction("QueueSummary")
 	addHeaderIf(a, "Queue", opts.Queue)
-	if err := ami.ValidateMessage(a); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
-		res, err := f.Send(ctx, s, a)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
+	return queueRequest(ctx, f, what, a, func(res *ami.Result) error {
 		if f.Global.Output == "text" {
 			if len(res.Events) == 0 {
 				f.note("%s: no queues", what)
@@ -297,17 +283,10 @@ func runQueueRule(ctx context.Context, f *Factory, opts *QueueRuleOptions) error
 	what := queueWhat("queue rule", opts.Rule)
 	a := ami.NewAction("QueueRule")
 	addHeaderIf(a, "Rule", opts.Rule)
-	if err := ami.ValidateMessage(a); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
-		// QueueRule's reply ends with two empty lines (app_queue keeps the
-		// second from before it sent Response:); the reader skips the
-		// stray one.
-		res, err := f.Send(ctx, s, a)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
+	// QueueRule's reply ends with two empty lines (app_queue keeps the
+	// second from before it sent Response:); the reader skips the
+	// stray one.
+	return queueRequest(ctx, f, what, a, func(res *ami.Result) error {
 		if f.Global.Output != "text" {
 			return f.Renderer().Result(res)
 		}
