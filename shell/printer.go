@@ -156,32 +156,42 @@ func (p *printer) run() {
 		}
 		batch = batch[:0]
 	}
+	// take makes sub the current subscription; the one it replaces has
+	// ended, and its drops are kept in prevDropped.
+	take := func(sub *ami.Subscription) <-chan *ami.Message {
+		if old := p.cur.Swap(sub); old != nil {
+			p.prevDropped.Add(old.Dropped())
+		}
+		return sub.Events()
+	}
+	// show feeds m to the completion store and prints it unless events
+	// are off or the filter rejects it.
+	show := func(m *ami.Message) {
+		if p.store != nil {
+			batch = append(batch, m)
+			if len(batch) >= storeBatch {
+				flush()
+			}
+		}
+		if !p.on.Load() {
+			return
+		}
+		if f := p.filter.Load(); f != nil && !f.match(m) {
+			return
+		}
+		buf = appendEventLine(buf[:0], m, time.Now(), width, p.colour)
+		p.con.write(buf)
+	}
 	for {
 		select {
 		case sub := <-p.subs:
-			if old := p.cur.Swap(sub); old != nil {
-				p.prevDropped.Add(old.Dropped())
-			}
-			events = sub.Events()
+			events = take(sub)
 		case m, ok := <-events:
 			if !ok {
 				events = nil // the session ended; the supervisor brings the next
 				continue
 			}
-			if p.store != nil {
-				batch = append(batch, m)
-				if len(batch) >= storeBatch {
-					flush()
-				}
-			}
-			if !p.on.Load() {
-				continue
-			}
-			if f := p.filter.Load(); f != nil && !f.match(m) {
-				continue
-			}
-			buf = appendEventLine(buf[:0], m, time.Now(), width, p.colour)
-			p.con.write(buf)
+			show(m)
 		case n := <-p.notes:
 			p.con.write([]byte(n + "\n"))
 		case <-tick.C:
@@ -194,6 +204,29 @@ func (p *printer) run() {
 				}
 			}
 		case <-p.stop:
+			// Whatever the subscription holds is written before the
+			// printer ends, so every event it was given is printed (or
+			// filtered out, or not shown with events off) or counted as
+			// dropped, never lost unseen. Closing the subscription first
+			// stops delivery, so the drain ends. A subscription handed
+			// over by follow but not yet taken is drained the same way.
+			for {
+				if s := p.cur.Load(); s != nil {
+					s.Close()
+				}
+				if events != nil {
+					for m := range events {
+						show(m)
+					}
+				}
+				select {
+				case sub := <-p.subs:
+					events = take(sub)
+					continue
+				default:
+				}
+				break
+			}
 			flush()
 			for {
 				select {
