@@ -99,7 +99,9 @@ func (f *Factory) resolve() (*Connection, error) {
 				f.note("warning: profile %q skips TLS certificate verification (tls_insecure)", p.Name)
 			}
 		}
-		c.secretSource = func(ctx context.Context) (string, error) { return p.ResolveSecret(ctx, f.env) }
+		c.secretSource = func(ctx context.Context) (string, error) {
+			return p.ResolveSecret(ctx, f.env, profile.SecretOptions{Terminal: f.IO.InTTY, Timeout: c.Timeout})
+		}
 	}
 	if host != "" {
 		h, port, err := profile.ParseHostPort(host, c.TLS != nil)

@@ -16,7 +16,9 @@ import (
 )
 
 // Load reads and validates the profiles file at path. A missing file is ErrNoFile (wrapped with the
-// path); every other problem is a *ConfigError naming the file, the line and the key.
+// path); every other problem is a *ConfigError naming the file, the line and the key. Anything but
+// a regular file of at most 1 MiB is refused unread (readSmallFile), and so is a file whose YAML
+// aliases would make it too much work to walk (checkExpansion).
 //
 // The file is walked as a yaml.Node tree rather than decoded into a struct so that every error can
 // carry its line, and so that "absent" and "false" stay distinct (confirm defaults to true).
@@ -24,12 +26,12 @@ func Load(path string) (*File, error) {
 	if path == "" {
 		return nil, ErrNoFile
 	}
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", path, ErrNoFile)
 	}
 	if err != nil {
-		return nil, &ConfigError{File: path, Msg: statMsg(err)}
+		return nil, &ConfigError{File: path, Msg: fileMsg(err)}
 	}
 	dir := filepath.Dir(path)
 	if abs, err := filepath.Abs(dir); err == nil {
@@ -95,6 +97,9 @@ func (l *loader) parse(data []byte) (*File, error) {
 		return nil, &ConfigError{File: l.path, Line: more.Line, Msg: "more than one YAML document; keep everything in one"}
 	} else if !errors.Is(err, io.EOF) {
 		return nil, l.syntaxError(err, data)
+	}
+	if err := l.checkExpansion(&doc); err != nil {
+		return nil, err
 	}
 	root := resolve(doc.Content[0])
 	if isNull(root) {
@@ -345,14 +350,92 @@ func (l *loader) merge(v *yaml.Node, profile string, depth int) ([]pair, error) 
 	return out, nil
 }
 
+// maxExpandedNodes bounds the YAML nodes of a profiles file counted with every alias replaced by
+// what it names. A real file has a few hundred; merge keys that each merge the previous anchor
+// several times grow exponentially, and walking them would take minutes.
+const maxExpandedNodes = 100_000
+
+// checkExpansion refuses a document that would have more than maxExpandedNodes nodes with its
+// aliases expanded, before pairs walks merge keys, which expands them. Decoding into a yaml.Node
+// does not expand aliases (an alias node just points at its anchor), so the check runs before any
+// work that grows with the expansion. The document is walked once, in order; each alias adds the
+// expanded size of its anchor, computed once per anchor, so the check costs time linear in the
+// file. The error names the alias at which the count went over.
+func (l *loader) checkExpansion(doc *yaml.Node) error {
+	c := &expansion{size: map[*yaml.Node]int{}, busy: map[*yaml.Node]bool{}}
+	if at := c.walk(doc); at != nil {
+		msg := fmt.Sprintf("the file holds more than %d YAML nodes", maxExpandedNodes)
+		if at.Kind == yaml.AliasNode {
+			msg = fmt.Sprintf("*%s: aliases expand the file to more than %d YAML nodes; use fewer aliases and merge keys",
+				at.Value, maxExpandedNodes)
+		}
+		return &ConfigError{File: l.path, Line: at.Line, Msg: msg}
+	}
+	return nil
+}
+
+type expansion struct {
+	total int
+	size  map[*yaml.Node]int  // expanded size of each node measured, at most maxExpandedNodes+1
+	busy  map[*yaml.Node]bool // nodes being measured, to stop at an anchor that contains itself
+}
+
+// walk counts n and what it holds into c.total, and returns the node at which the total went over
+// maxExpandedNodes (nil while it has not).
+func (c *expansion) walk(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		c.total += c.measure(n)
+		if c.total > maxExpandedNodes {
+			return n
+		}
+		return nil
+	}
+	c.total++
+	if c.total > maxExpandedNodes {
+		return n
+	}
+	for _, k := range n.Content {
+		if at := c.walk(k); at != nil {
+			return at
+		}
+	}
+	return nil
+}
+
+// measure returns the number of nodes n stands for with aliases expanded, saturating at
+// maxExpandedNodes+1. An alias that names one of its own ancestors counts as one node: pairs
+// refuses such a merge with its own message, and no other reader follows it.
+func (c *expansion) measure(n *yaml.Node) int {
+	if s, ok := c.size[n]; ok {
+		return s
+	}
+	if c.busy[n] {
+		return 1
+	}
+	c.busy[n] = true
+	s := 1
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		s += c.measure(n.Alias)
+	}
+	for _, k := range n.Content {
+		s = min(s+c.measure(k), maxExpandedNodes+1)
+	}
+	s = min(s, maxExpandedNodes+1)
+	delete(c.busy, n)
+	c.size[n] = s
+	return s
+}
+
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // syntaxError turns a yaml.v3 parse error into a ConfigError. yaml.v3 gives the line where the
 // enclosing mapping began, not the line at fault, so the file is re-parsed a line at a time: the
 // first prefix that fails holds the mistake (or, for an unclosed quote or bracket, opens it).
+// That costs lines × size, so it is done only for files of at most 2000 lines and 64 KiB; larger
+// ones get yaml.v3's line.
 func (l *loader) syntaxError(err error, data []byte) *ConfigError {
 	lines := strings.SplitAfter(string(data), "\n")
-	if len(lines) <= 2000 {
+	if len(lines) <= 2000 && len(data) <= 64<<10 {
 		var prefix strings.Builder
 		for i, line := range lines {
 			prefix.WriteString(line)

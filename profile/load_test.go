@@ -2,6 +2,7 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -297,5 +298,131 @@ func TestExampleFile(t *testing.T) {
 	r := f.Profiles["restricted"]
 	if r.Username != "amsh-report" || r.SecretFile != "/home/op/.cache/amsh/sandbox/amsh-report.secret" {
 		t.Errorf("restricted: %+v", *r)
+	}
+}
+
+// within runs f and fails the test if it has not returned after a generous bound: what it
+// tests must not hang.
+func within(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: still running after 10s", what)
+	}
+}
+
+// loadErr loads path, which must fail promptly with a *ConfigError, and returns it.
+func loadErr(t *testing.T, path string) *ConfigError {
+	t.Helper()
+	var err error
+	within(t, "Load "+path, func() { _, err = Load(path) })
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Load(%s) = %v (%T), want a *ConfigError", path, err, err)
+	}
+	return ce
+}
+
+func TestLoadNotARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	// Valid YAML, so only the size can be refused: a comment line repeated past 2 MiB.
+	if err := os.WriteFile(big, []byte(strings.Repeat("# "+strings.Repeat("x", 1021)+"\n", 2<<10)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ path, want string }{
+		{big, big + ": is larger than 1 MiB"},
+		{dir, dir + ": is a directory, not a regular file"},
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		tests = append(tests, struct{ path, want string }{"/dev/zero", "/dev/zero: is a device, not a regular file"})
+	}
+	for _, tt := range tests {
+		ce := loadErr(t, tt.path)
+		if ce.Error() != tt.want || ce.File != tt.path || ce.Line != 0 {
+			t.Errorf("Load(%s) = %q (line %d), want %q", tt.path, ce, ce.Line, tt.want)
+		}
+	}
+}
+
+func TestLoadAtTheSizeCap(t *testing.T) {
+	body := "profiles:\n  lab:\n    host: h\n    username: u\n"
+	body += strings.Repeat("#", maxFileSize-len(body)-1) + "\n"
+	f, err := Load(writeFile(t, body, 0o600))
+	if err != nil || len(f.Profiles) != 1 {
+		t.Fatalf("a file of exactly 1 MiB: %v", err)
+	}
+}
+
+// mergeBomb is a profiles file of about 1 KB whose last anchor, with merge keys expanded, holds
+// about 10^levels mappings: each level merges the previous one ten times.
+func mergeBomb(levels int) string {
+	var b strings.Builder
+	b.WriteString("profiles:\n  p0: &p0\n    host: h\n    username: u\n")
+	for i := 1; i <= levels; i++ {
+		fmt.Fprintf(&b, "  p%d: &p%d\n    <<: [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*p%d, ", i-1), 10), ", "))
+	}
+	return b.String()
+}
+
+func TestLoadMergeBomb(t *testing.T) {
+	for _, levels := range []int{7, 40} { // 10^40 would overflow any count that did not saturate
+		path := writeFile(t, mergeBomb(levels), 0o600)
+		ce := loadErr(t, path)
+		// p4 stands for about 64,000 nodes: counted once where it is written (line 11) and once
+		// more for the first *p4 in p5's merge list (line 14), the count passes 100,000.
+		want := path + ":14: *p4: aliases expand the file to more than 100000 YAML nodes; use fewer aliases and merge keys"
+		if ce.Error() != want {
+			t.Errorf("%d levels: error\n got: %s\nwant: %s", levels, ce, want)
+		}
+		if ce.Line != 14 {
+			t.Errorf("%d levels: Line = %d, want 14", levels, ce.Line)
+		}
+	}
+}
+
+// A file below the limit still loads, merges and all.
+func TestLoadMergesUnderTheLimit(t *testing.T) {
+	f, err := Load(writeFile(t, mergeBomb(3), 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := f.Profiles["p3"]; p == nil || p.Host != "h" || p.Username != "u" {
+		t.Errorf("p3 = %+v", p)
+	}
+}
+
+func TestLoadTooManyNodes(t *testing.T) {
+	body := "profiles:\n  lab:\n    host: h\n    username: u\nx: [" + strings.Repeat("1,", maxExpandedNodes) + "1]\n"
+	path := writeFile(t, body, 0o600)
+	ce := loadErr(t, path)
+	if want := path + ":5: the file holds more than 100000 YAML nodes"; ce.Error() != want {
+		t.Errorf("error\n got: %s\nwant: %s", ce, want)
+	}
+}
+
+// An anchor that refers to itself is not an expansion to count: pairs refuses it.
+func TestExpansionCycle(t *testing.T) {
+	path := writeFile(t, "profiles:\n  lab: &x\n    host: h\n    username: u\n    other: [*x, *x]\n", 0o600)
+	ce := loadErr(t, path)
+	if want := path + `:5: profile "lab": unknown key "other"`; ce.Error() != want {
+		t.Errorf("error\n got: %s\nwant: %s", ce, want)
+	}
+}
+
+// Finding the line of a syntax error re-parses the file a line at a time; a large file must not
+// make that quadratic.
+func TestLoadLargeSyntaxError(t *testing.T) {
+	body := strings.Repeat("# "+strings.Repeat("x", 600)+"\n", 1500) + "profiles:\n  lab:\n    host: h\n   username: u\n"
+	path := writeFile(t, body, 0o600)
+	ce := loadErr(t, path)
+	if !strings.HasPrefix(ce.Msg, "not valid YAML: ") {
+		t.Errorf("error = %s, want not valid YAML", ce)
 	}
 }
