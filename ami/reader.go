@@ -71,7 +71,7 @@ func (o ReaderOptions) withDefaults() ReaderOptions {
 // Reader reads AMI messages from a stream. It is not safe for concurrent
 // use; the session's one reading goroutine owns it.
 //
-// What it accepts (ami-protocol.md §2, §3, §7; peer-pitfalls.md "Framing"):
+// What it accepts:
 //   - lines ending in "\r\n" or a bare "\n"; an empty line ends a message,
 //     so "\r\n\n" works as a terminator too;
 //   - empty lines between messages are skipped, never returned as an empty
@@ -82,12 +82,19 @@ func (o ReaderOptions) withDefaults() ReaderOptions {
 //     may be empty and the space may be missing;
 //   - a line that is not a header (no colon, nothing before the colon, or a
 //     space or control character before the colon) becomes a Header with an
-//     empty Key and the whole line as its Value. When the first line of a message is not a
-//     header, the message is raw text and every line of it is kept that way,
-//     colons or not. That is how the header-less replies of the pre-15
-//     "Queues" action arrive (one message per queue: each block ends in an
-//     empty line): every line a Key "" header, in order, so a renderer can
-//     print the Values as they are;
+//     empty Key and the whole line as its Value. When the first line of a
+//     message is not a header, the message is raw text and every line of it
+//     is kept that way, colons or not ("W:0, C:0" included);
+//   - raw text goes on past a single empty line: it ends at the first run of
+//     two or more empty lines, or just before a following line that starts
+//     a message ("Response:" or "Event:"), or at EOF. The empty line
+//     between two blocks is kept, as a Header with an empty Key and Value.
+//     That is how the header-less reply of the pre-15 "Queues" action
+//     arrives: the "queue show" text, one block per queue with one empty
+//     line between them, then two more empty lines. It comes back as one
+//     message, every line a Key "" header in order, so a renderer can print
+//     the Values as they are. The Reader cannot return such a message
+//     before the line after its first empty line has arrived;
 //   - the legacy Command reply: once a message has both "Response: Follows"
 //     and "Privilege: Command", one "ActionID:" line may follow, and
 //     everything after that up to "--END COMMAND--" is Body, verbatim
@@ -138,7 +145,8 @@ type rdMode uint8
 const (
 	rdHeaders   rdMode = iota
 	rdAfterBody        // legacy marker seen: headers again, up to the empty line
-	rdRaw              // the first line was not a header: raw text to the empty line
+	rdRaw              // the first line was not a header: raw text to the end (see Reader)
+	rdRawGap           // raw text, then one empty line: what follows decides
 	rdActionID         // legacy: an "ActionID:" line may come before the body
 	rdBody             // legacy: raw CLI text up to the marker
 )
@@ -220,6 +228,12 @@ func (r *Reader) ReadMessage() (*Message, error) {
 			return m, nil
 		}
 		if err := r.fill(); err != nil {
+			if err == io.EOF && r.st.mode == rdRawGap {
+				// Raw text and one empty line, then the end of the
+				// stream: the raw message is whole. Anything after it is
+				// reported by the next call.
+				return r.finish(r.pos), nil
+			}
 			return nil, r.readFailed(err)
 		}
 	}
@@ -302,7 +316,7 @@ func (r *Reader) scan() (*Message, error) {
 		nl := bytes.IndexByte(b[r.scanned:], '\n')
 		if nl < 0 {
 			r.scanned = len(b)
-			return nil, r.checkPartial()
+			return r.checkPartial()
 		}
 		next := r.scanned + nl + 1
 		r.scanned = 0
@@ -311,6 +325,8 @@ func (r *Reader) scan() (*Message, error) {
 			r.msg = next
 		case rdEnd:
 			return r.finish(next), nil
+		case rdEndBefore:
+			return r.finish(pos), nil
 		case rdFail:
 			return nil, err
 		}
@@ -394,6 +410,8 @@ func (r *Reader) scan() (*Message, error) {
 			r.msg = next
 		case rdEnd:
 			return r.finish(next), nil
+		case rdEndBefore:
+			return r.finish(pos), nil
 		case rdFail:
 			return nil, err
 		}
@@ -401,11 +419,26 @@ func (r *Reader) scan() (*Message, error) {
 	}
 	r.pos = pos
 	r.scanned = len(b)
-	return nil, r.checkPartial()
+	return r.checkPartial()
 }
 
 // checkPartial applies the caps to the incomplete line at pos: it will be
-// at least one byte longer than what is here.
-func (r *Reader) checkPartial() error {
-	return r.capError(r.pos-r.msg, r.w-r.pos)
+// at least one byte longer than what is here. After raw text and one empty
+// line, the line may instead start the next message; then the caps apply
+// to it as to a first line, and when it breaks one the raw message is
+// returned first (the next call reports the error), as it would be if the
+// line had come whole.
+func (r *Reader) checkPartial() (*Message, error) {
+	if r.st.mode == rdRawGap {
+		switch startsMessagePrefix(r.blk[r.pos:r.w]) {
+		case lineUndecided:
+			return nil, nil // at most a few bytes: no cap is at stake yet
+		case lineStartsMessage:
+			if r.capError(0, r.w-r.pos) != nil {
+				return r.finish(r.pos), nil
+			}
+			return nil, nil
+		}
+	}
+	return nil, r.capError(r.pos-r.msg, r.w-r.pos)
 }

@@ -11,33 +11,43 @@ import (
 type rdResult uint8
 
 const (
-	rdMore rdResult = iota // line taken, the message goes on
-	rdSkip                 // an empty line before any other: not part of a message
-	rdEnd                  // the empty line that ends the message
-	rdFail                 // a cap was exceeded
+	rdMore      rdResult = iota // line taken, the message goes on
+	rdSkip                      // an empty line before any other: not part of a message
+	rdEnd                       // the empty line that ends the message
+	rdEndBefore                 // the message ended before this line, which starts the next
+	rdFail                      // a cap was exceeded
 )
 
-// legacyEnd ends the body of a pre-14 Command reply (ami-protocol.md §3).
+// legacyEnd ends the body of a pre-14 Command reply (Asterisk 1.4–13).
 var legacyEnd = []byte("--END COMMAND--")
 
 // line parses one line, line end included, that starts at message offset
 // off. It handles every case; scan inlines the common one.
 func (r *Reader) line(line []byte, off int) (rdResult, error) {
-	if err := r.capError(off, len(line)-1); err != nil {
-		return rdFail, err
-	}
 	p := &r.st
 	e := len(line) - 1 // the '\n'
 	if e > 0 && line[e-1] == '\r' {
 		e--
+	}
+	if p.mode == rdRawGap && startsMessagePrefix(line[:e]) == lineStartsMessage {
+		// Not part of the raw text: the caps apply to it as the first line
+		// of the next message.
+		return rdEndBefore, nil
+	}
+	if err := r.capError(off, len(line)-1); err != nil {
+		return rdFail, err
 	}
 	if p.mode >= rdActionID {
 		r.legacyLine(line, e, off)
 		return rdMore, nil
 	}
 	if e == 0 {
-		if !p.started {
+		switch {
+		case !p.started:
 			return rdSkip, nil
+		case p.mode == rdRaw:
+			p.mode = rdRawGap // raw text ends at two empty lines in a row
+			return rdMore, nil
 		}
 		return rdEnd, nil
 	}
@@ -45,6 +55,14 @@ func (r *Reader) line(line []byte, off int) (rdResult, error) {
 	p.started = true
 	if r.hn >= r.opts.MaxHeaders {
 		return rdFail, newProtocolError("too many header lines (over "+strconv.Itoa(r.opts.MaxHeaders)+")", r.blk[r.msg:r.w])
+	}
+	if p.mode == rdRawGap {
+		// The next block of the same raw text: keep the empty line before it.
+		r.addHeader(Header{})
+		p.mode = rdRaw
+		if r.hn >= r.opts.MaxHeaders {
+			return rdFail, newProtocolError("too many header lines (over "+strconv.Itoa(r.opts.MaxHeaders)+")", r.blk[r.msg:r.w])
+		}
 	}
 	i := min(keyEnd(line, 0), e)
 	if p.mode == rdRaw || i == 0 || i == e || line[i] != ':' {
@@ -63,6 +81,34 @@ func (r *Reader) line(line []byte, off int) (rdResult, error) {
 		p.checkLegacy(line[:i], line[v:e])
 	}
 	return rdMore, nil
+}
+
+type lineStart uint8
+
+const (
+	lineContinues     lineStart = iota // not the start of a message
+	lineStartsMessage                  // "Response:" or "Event:"
+	lineUndecided                      // too little of the line to tell
+)
+
+// startsMessagePrefix tells whether b, a line or the start of one without
+// its line end, begins a new message: a "Response:" or "Event:" header, the
+// two lines every message Asterisk sends starts with. Raw text after an
+// empty line is taken as more of the same raw text unless it does; any
+// other header look-alike could be a line of the text (a queue named
+// "a:b").
+func startsMessagePrefix(b []byte) lineStart {
+	k := keyEnd(b, 0)
+	if k == len(b) {
+		if len(b) > len("response") {
+			return lineContinues // too long a name to be either
+		}
+		return lineUndecided
+	}
+	if b[k] == ':' && (wireFold(b[:k], "response") || wireFold(b[:k], "event")) {
+		return lineStartsMessage
+	}
+	return lineContinues
 }
 
 // capError reports the cap broken by the line at message offset off that

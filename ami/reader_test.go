@@ -17,7 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the reader's output")
 
 // splitReaders feed the same bytes in differently cut Read calls: framing
-// must not depend on where a Read ends (peer-pitfalls §5).
+// must not depend on where a Read ends.
 var splitReaders = []struct {
 	name string
 	wrap func(io.Reader) io.Reader
@@ -789,5 +789,141 @@ func TestReaderCorpus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReaderRawBlocks covers header-less text that spans several blocks
+// (the pre-15 Queues reply): one message up to a run of two or more empty
+// lines, or up to a line that starts a message, or EOF.
+func TestReaderRawBlocks(t *testing.T) {
+	queues13 := "support has 0 calls (max unlimited) in 'ringall' strategy (0s holdtime, 0s talktime), W:0, C:0, A:0, SL:0.0% within 0s\r\n" +
+		"   Members: \r\n" +
+		"      Alice (Local/1001@amsh-agents/n) (ringinuse enabled)\x1b[0m (\x1b[1;32;40mNot in use\x1b[0m) has taken no calls yet\r\n" +
+		"   No Callers\r\n" +
+		"\r\n" +
+		"sales has 0 calls (max unlimited) in 'leastrecent' strategy (0s holdtime, 0s talktime), W:0, C:0, A:0, SL:0.0% within 0s\r\n" +
+		"   No Members\r\n" +
+		"   No Callers\r\n" +
+		"\r\n\r\n\r\n"
+	queues13Headers := []h{
+		{"", "support has 0 calls (max unlimited) in 'ringall' strategy (0s holdtime, 0s talktime), W:0, C:0, A:0, SL:0.0% within 0s"},
+		{"", "   Members: "},
+		{"", "      Alice (Local/1001@amsh-agents/n) (ringinuse enabled)\x1b[0m (\x1b[1;32;40mNot in use\x1b[0m) has taken no calls yet"},
+		{"", "   No Callers"},
+		{"", ""},
+		{"", "sales has 0 calls (max unlimited) in 'leastrecent' strategy (0s holdtime, 0s talktime), W:0, C:0, A:0, SL:0.0% within 0s"},
+		{"", "   No Members"},
+		{"", "   No Callers"},
+	}
+	tests := []struct {
+		name string
+		in   string
+		opts ReaderOptions
+		want []wantMsg
+		err  string // a ProtocolError reason, or "unexpected" for io.ErrUnexpectedEOF; io.EOF when empty
+	}{
+		{
+			name: "13 Queues reply then the next reply",
+			in:   queues13 + "Response: Success\r\nActionID: 11\r\nPing: Pong\r\n\r\n",
+			want: []wantMsg{{h: queues13Headers}, {h: []h{{"Response", "Success"}, {"ActionID", "11"}, {"Ping", "Pong"}}}},
+		},
+		{
+			name: "bare LF line ends",
+			in:   "a has 0 calls\nM: x\n\nb has 1 call\n\n\nEvent: E\n\n",
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}, {"", "M: x"}, {"", ""}, {"", "b has 1 call"}}}, {h: []h{{"Event", "E"}}}},
+		},
+		{
+			name: "no queues",
+			in:   "No queues.\r\n\r\n\r\nEvent: E\r\n\r\n",
+			want: []wantMsg{{h: []h{{"", "No queues."}}}, {h: []h{{"Event", "E"}}}},
+		},
+		{
+			name: "a block starting with a header look-alike goes on",
+			in:   "a has 0 calls\r\n\r\nq:1 has 0 calls\r\nEvent: not a start inside a block\r\n\r\n\r\n",
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}, {"", ""}, {"", "q:1 has 0 calls"}, {"", "Event: not a start inside a block"}}}},
+		},
+		{
+			name: "a block starting with Response: ends the raw text",
+			in:   "a has 0 calls\r\n\r\nresponse: Success\r\nActionID: 2\r\n\r\n",
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}}}, {h: []h{{"response", "Success"}, {"ActionID", "2"}}}},
+		},
+		{
+			name: "a block starting with Event: ends the raw text",
+			in:   "a has 0 calls\r\n\r\nEvent:X\r\n\r\n",
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}}}, {h: []h{{"Event", "X"}}}},
+		},
+		{
+			name: "EOF after one empty line",
+			in:   "a has 0 calls\r\n\r\n",
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}}}},
+		},
+		{
+			name: "EOF inside the next message",
+			in:   "a has 0 calls\r\n\r\nEvent: X\r\n",
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}}}},
+			err:  "unexpected",
+		},
+		{
+			name: "EOF inside a line after the empty line",
+			in:   "a has 0 calls\r\n\r\nEve",
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}}}},
+			err:  "unexpected",
+		},
+		{
+			name: "the message cap counts every block",
+			in:   "a has 0 calls\r\n\r\n" + strings.Repeat("x", 60) + "\r\n\r\n\r\n",
+			opts: ReaderOptions{MaxMessage: 64},
+			err:  "message too large (over 64 bytes)",
+		},
+		{
+			name: "a raw message near the cap, then a message",
+			in:   strings.Repeat("y", 58) + "\r\n\r\nEvent: " + strings.Repeat("z", 40) + "\r\n\r\n",
+			opts: ReaderOptions{MaxMessage: 64},
+			want: []wantMsg{{h: []h{{"", strings.Repeat("y", 58)}}}, {h: []h{{"Event", strings.Repeat("z", 40)}}}},
+		},
+		{
+			name: "a raw message, then a first line over the line cap",
+			in:   "a has 0 calls\r\n\r\nEvent: " + strings.Repeat("z", 40) + "\r\n\r\n",
+			opts: ReaderOptions{MaxLine: 32},
+			want: []wantMsg{{h: []h{{"", "a has 0 calls"}}}},
+			err:  "line too long (over 32 bytes)",
+		},
+		{
+			name: "the header cap counts the empty lines kept",
+			in:   "a\r\nb\r\n\r\nc\r\n\r\n\r\n",
+			opts: ReaderOptions{MaxHeaders: 3},
+			err:  "too many header lines (over 3)",
+		},
+		{
+			name: "the header cap met exactly",
+			in:   "a\r\nb\r\n\r\nc\r\n\r\n\r\n",
+			opts: ReaderOptions{MaxHeaders: 4},
+			want: []wantMsg{{h: []h{{"", "a"}, {"", "b"}, {"", ""}, {"", "c"}}}},
+		},
+	}
+	for _, tc := range tests {
+		for _, sr := range splitReaders {
+			t.Run(tc.name+"/"+sr.name, func(t *testing.T) {
+				opts := tc.opts
+				opts.KeepRaw = true
+				r := NewReader(sr.wrap(strings.NewReader(tc.in)), opts)
+				got, err := readAll(r)
+				checkMessages(t, got, tc.want)
+				var pe *ProtocolError
+				switch {
+				case tc.err == "":
+					if err != io.EOF {
+						t.Fatalf("error = %v, want io.EOF", err)
+					}
+					checkRawCover(t, tc.in, got)
+				case tc.err == "unexpected":
+					if !errors.Is(err, io.ErrUnexpectedEOF) {
+						t.Fatalf("error = %v, want io.ErrUnexpectedEOF", err)
+					}
+				case !errors.As(err, &pe) || pe.Reason != tc.err:
+					t.Fatalf("error = %v, want a ProtocolError %q", err, tc.err)
+				}
+			})
+		}
 	}
 }

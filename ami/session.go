@@ -395,6 +395,22 @@ func (s *Session) dispatch(m *Message) {
 			}
 		}
 	}
+	name := ""
+	if c != nil {
+		name = c.name
+	}
+	var bye *ConnError
+	if errors.As(responseError(name, m), &bye) {
+		// Goodbye to anything but Logoff: Asterisk is closing the session.
+		// The call fails with the session, as every other pending one does.
+		bye.Addr = s.cfg.Addr
+		if c != nil && c.res.Response == nil {
+			c.res.Response = m
+		}
+		s.mu.Unlock()
+		s.closeWith(bye)
+		return
+	}
 	if c == nil {
 		// A reply nobody waits for (its caller timed out): drop it.
 		s.mu.Unlock()
@@ -458,10 +474,28 @@ func isListEnd(m *Message) bool {
 	return len(m.Event()) >= 8 && strings.EqualFold(m.Event()[len(m.Event())-8:], "Complete")
 }
 
+// responseError returns what a response to action means as an error, nil
+// for a success. Error, Failure and Failed are an *ActionError. Goodbye is
+// only ever a success for Logoff: Asterisk sends it when it ends the session
+// and closes the connection after it, so for any other action (or none,
+// action "") it is a *ConnError, Op "closed", whose Addr the caller fills in.
 func responseError(action string, m *Message) error {
 	switch strings.ToLower(m.Response()) {
 	case "error", "failure", "failed":
 		return &ActionError{Action: action, Message: strings.TrimRight(m.Get("Message"), "\r\n"), Response: m}
+	case "goodbye":
+		if strings.EqualFold(action, "Logoff") {
+			return nil
+		}
+		what := "Asterisk ended the session"
+		if action != "" {
+			what += " in answer to " + action
+		}
+		what += " (Response: Goodbye"
+		if msg := strings.TrimRight(m.Get("Message"), "\r\n"); msg != "" {
+			what += ", " + msg
+		}
+		return &ConnError{Op: "closed", Err: errors.New(what + ")")}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/render"
 	"github.com/spf13/cobra"
 )
 
@@ -100,7 +101,7 @@ func (f *Factory) commandError(line string, res *ami.Result, err error) error {
 		ce.text = strings.TrimSpace(out[0])
 	default:
 		for _, l := range out {
-			fmt.Fprintln(f.IO.ErrOut, l)
+			fmt.Fprintln(f.IO.ErrOut, render.TerminalSafe(l))
 		}
 		ce.text = "Asterisk refused it (its output is above)"
 	}

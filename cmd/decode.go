@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/render"
 	"github.com/spf13/cobra"
 )
 
@@ -116,7 +117,11 @@ func decodeStream(ctx context.Context, f *Factory, in io.Reader, out *bufio.Writ
 		}
 		switch f.Global.Output {
 		case "raw":
-			out.Write(line)
+			if f.IO.OutTTY {
+				render.NewTerminalWriter(out).Write(line) // raw is exact only for programs
+			} else {
+				out.Write(line)
+			}
 		case "text":
 			// As render does for values: a capture must not be able to
 			// drive the terminal.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/profile"
+	"github.com/amsh/amsh/render"
 )
 
 // Factory hands out what commands need, lazily: `version`, `--help` and
@@ -210,7 +211,9 @@ func (f *Factory) sessionConfig(ctx context.Context, events string) (ami.Config,
 		DialTimeout: c.Timeout,
 	}
 	if f.Global.Trace {
-		cfg.Trace = f.IO.ErrOut
+		// Control characters from the server are escaped, not sent to the
+		// terminal.
+		cfg.Trace = render.NewTerminalWriter(f.IO.ErrOut)
 	}
 	// -o raw prints messages exactly as received, so the reader keeps their bytes.
 	cfg.Reader.KeepRaw = f.Global.Output == "raw"
@@ -228,7 +231,8 @@ func (f *Factory) where(err error) error {
 // note prints a line on stderr unless --quiet.
 func (f *Factory) note(format string, a ...any) {
 	if !f.Global.Quiet {
-		fmt.Fprintf(f.IO.ErrOut, format+"\n", a...)
+		// Notes can quote the server (an error, a name): escaped, as errors are.
+		fmt.Fprintln(f.IO.ErrOut, render.TerminalSafe(fmt.Sprintf(format, a...)))
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+
+	"github.com/amsh/amsh/render"
 )
 
 // Exit codes of SPEC §2.
@@ -47,7 +49,8 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		return ExitInterrupted
 	}
 	if !errors.Is(err, errSilent) {
-		fmt.Fprintln(f.IO.ErrOut, f.IO.errorPrefix(f.Global.Color)+err.Error())
+		// Error messages quote Asterisk: never raw on a terminal.
+		fmt.Fprintln(f.IO.ErrOut, f.IO.errorPrefix(f.Global.Color)+render.TerminalSafe(err.Error()))
 	}
 	return ExitCode(err)
 }

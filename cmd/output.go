@@ -16,9 +16,10 @@ import (
 func (f *Factory) Renderer() *render.Renderer {
 	format, _ := render.ParseFormat(f.Global.Output) // validated in PersistentPreRunE
 	return render.New(f.IO.Out, render.Options{
-		Format: format,
-		Color:  format == render.Text && f.IO.ColorEnabled(f.Global.Color),
-		Width:  f.IO.Width,
+		Format:   format,
+		Color:    format == render.Text && f.IO.ColorEnabled(f.Global.Color),
+		Width:    f.IO.Width,
+		Terminal: f.IO.OutTTY,
 	})
 }
 

@@ -3,9 +3,10 @@
 // AMI bytes. cmd/, shell/ and decode all print through it, so every command
 // looks the same in every format.
 //
-// It owns the output formats (SPEC §3) and the code tables. It must not read
-// from the network, detect terminals or decide on colour: the caller passes
-// the width and the colour decision in Options.
+// It owns the output formats and the code tables. It must not read from the
+// network, detect terminals or decide on colour: the caller passes the
+// width, the colour decision and whether the writer is a terminal in
+// Options.
 package render
 
 import (
@@ -60,6 +61,10 @@ type Options struct {
 	// Width is the terminal width in columns; 0 means no limit (not a TTY).
 	// A table wider than Width is printed as vertical Key: Value blocks.
 	Width int
+	// Terminal says the writer is a terminal. Raw output is then escaped
+	// like CLI text (colour sequences shown as escapes, not removed): raw
+	// is exact only for programs.
+	Terminal bool
 	// DeferFlush stops the Renderer from flushing the writer (when it has a
 	// Flush method, as *bufio.Writer does) after every call. A stream that
 	// must keep up with a flood sets it and calls Flush itself whenever its
@@ -112,6 +117,7 @@ func (r *Renderer) Result(res *ami.Result) error {
 			r.buf = appendRaw(r.buf, ev)
 		}
 		r.buf = appendRaw(r.buf, res.Complete)
+		r.escapeRaw()
 		err = r.write()
 	default:
 		err = r.textResult(res)
@@ -136,6 +142,7 @@ func (r *Renderer) Message(m *ami.Message) error {
 		err = r.yamlMessage(m)
 	case Raw:
 		r.buf = appendRaw(r.buf[:0], m)
+		r.escapeRaw()
 		err = r.write()
 	default:
 		err = r.textMessage(m)
@@ -245,6 +252,16 @@ func (r *Renderer) spill(b []byte) []byte {
 		_, r.err = r.w.Write(b)
 	}
 	return b[:0]
+}
+
+// escapeRaw makes the raw bytes in the buffer safe for a terminal when the
+// writer is one: line ends and tabs kept, every other control character
+// (ESC of a colour sequence included) escaped.
+func (r *Renderer) escapeRaw() {
+	if !r.opts.Terminal || !needsTerminalWork(string(r.buf)) {
+		return
+	}
+	r.buf = appendTerminalSafe(make([]byte, 0, len(r.buf)+64), string(r.buf), false)
 }
 
 func appendRaw(b []byte, m *ami.Message) []byte {

@@ -231,7 +231,8 @@ func needsJSONWork(w string) bool {
 // appendStringJSON appends s as a JSON string, escaped as encoding/json
 // does: control characters escaped, U+2028 and U+2029 escaped for
 // JavaScript, and invalid UTF-8 (a Latin-1 CallerIDName) replaced by U+FFFD
-// so the document stays valid.
+// so the document stays valid. C1 controls (U+0080–U+009F) are escaped as
+// well, so a document printed on a terminal cannot drive it.
 func appendStringJSON(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -273,6 +274,16 @@ func appendStringJSON(b []byte, s string) []byte {
 		if rn == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if rn <= 0x9f {
+			// A C1 control (U+0080–U+009F): valid JSON as it is, but some
+			// terminals act on it, so it is escaped, which encoding/json
+			// does not do.
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '0', '0', hexDigits[rn>>4], hexDigits[rn&0xf])
 			i += size
 			start = i
 			continue

@@ -144,7 +144,7 @@ func BenchmarkTextMessage(b *testing.B) {
 	}
 }
 
-// sippeers20k is `amsh sippeers` against 20,000 PJSIP endpoints (SPEC §7).
+// sippeers20k is `amsh sippeers` against 20,000 PJSIP endpoints.
 func sippeers20k() *ami.Result {
 	res := &ami.Result{
 		Action:   ami.NewAction("PJSIPShowEndpoints"),

@@ -9,11 +9,13 @@ import (
 	"github.com/amsh/amsh/ami"
 )
 
-// Text output is for people. CLI output is printed verbatim and nothing
-// else; everything else is aligned Key: Value blocks and tables, with numeric
-// codes decoded beside the number. Values are shown as received except that
-// control characters are made visible (\r, \x1b): a CallerIDName must not be
-// able to move the cursor or recolour the terminal. In text, consecutive
+// Text output is for people. CLI output (Command replies, header-less text)
+// is printed as received except that colour sequences are removed and other
+// control characters escaped (see TerminalSafe); everything else is aligned
+// Key: Value blocks and tables, with numeric codes decoded beside the
+// number. Values are shown as received except that control characters are
+// made visible (\r, \x1b): a CallerIDName must not be able to move the
+// cursor or recolour the terminal. In text, consecutive
 // documents (results, tables, field blocks, stream messages) are separated by
 // one blank line.
 
@@ -41,7 +43,7 @@ func (r *Renderer) textResult(res *ami.Result) error {
 	b := r.buf[:0]
 	if lines, ok := res.Output(); ok {
 		for _, l := range lines {
-			b = append(b, l...)
+			b = appendCLI(b, l)
 			b = append(b, '\n')
 		}
 		r.buf = b
@@ -128,7 +130,7 @@ func (r *Renderer) textMessage(m *ami.Message) error {
 	r.hdrs = hs
 	b = r.appendBlock(b, event, hs)
 	for _, l := range lines {
-		b = append(b, l...)
+		b = appendCLI(b, l)
 		b = append(b, '\n')
 	}
 	r.buf = b
@@ -144,8 +146,9 @@ func (r *Renderer) appendBlock(b []byte, event string, hs []ami.Header) []byte {
 	}
 	for _, h := range hs {
 		if h.Key == "" {
-			// A header-less line (pre-15 Queues, IAXpeers text): the line alone.
-			b = appendVisible(b, h.Value)
+			// A header-less line (pre-15 Queues, IAXpeers text): the line
+			// alone, as CLI text.
+			b = appendCLI(b, h.Value)
 			b = append(b, '\n')
 			continue
 		}
@@ -222,38 +225,69 @@ func appendSpaces(b []byte, n int) []byte {
 	return b
 }
 
-// needsEscape reports whether s holds a byte appendVisible would change.
+// needsEscape reports whether s may hold a byte appendVisible would change.
+// It errs on the side of yes: 0x80–0x9F are also UTF-8 continuation bytes.
 func needsEscape(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f || c == 0xc2 {
 			return true
 		}
 	}
 	return false
 }
 
-// appendVisible appends s with C0 control characters and DEL written as
-// escapes.
+// appendVisible appends s, one line, with every control character written
+// as an escape: \r, \n and \t, other C0 characters and DEL as \xNN, C1
+// (U+0080–U+009F) as \u00NN and a byte 0x80–0x9F that is not UTF-8 as
+// \xNN. Colour sequences are shown, not removed: in a value they are data.
 func appendVisible(b []byte, s string) []byte {
 	if !needsEscape(s) {
 		return append(b, s...)
 	}
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c < 0x20 || c == 0x7f:
-			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
-		default:
-			b = append(b, c)
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == 0x7f:
+				b = appendHexEscape(b, c)
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
 		}
+		rn, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case rn == utf8.RuneError && size == 1 && c <= 0x9f:
+			b = appendHexEscape(b, c)
+		case rn >= 0x80 && rn <= 0x9f:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[rn>>4], hexDigits[rn&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
 	}
 	return b
+}
+
+// appendCLI appends a line of CLI text made safe for a terminal: colour
+// removed, tabs kept, other control characters escaped. The caller ends the
+// line with "\n", so a CR at its end (CLI text with CRLF line ends) is kept
+// as part of that line end.
+func appendCLI(b []byte, s string) []byte {
+	if !needsTerminalWork(s) {
+		return append(b, s...)
+	}
+	if n := len(s); s[n-1] == '\r' {
+		return append(appendTerminalSafe(b, s[:n-1], true), '\r')
+	}
+	return appendTerminalSafe(b, s, true)
 }
 
 func visible(s string) string {

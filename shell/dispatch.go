@@ -11,6 +11,7 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/completion"
+	"github.com/amsh/amsh/render"
 )
 
 // handle runs one line.
@@ -115,7 +116,8 @@ func (sh *Shell) record(err error) {
 		var msg string
 		msg, code = sh.explain(err)
 		if msg != "" {
-			fmt.Fprintf(sh.opts.ErrOut, "error: %s\n", msg)
+			// Error messages quote Asterisk: never raw on a terminal.
+			fmt.Fprintf(sh.opts.ErrOut, "error: %s\n", render.TerminalSafe(msg))
 		}
 	}
 	sh.last = code

@@ -10,6 +10,7 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/completion"
+	"github.com/amsh/amsh/render"
 )
 
 // console serialises what reaches the terminal between prompts: the
@@ -117,10 +118,11 @@ func (p *printer) follow(sub *ami.Subscription) {
 }
 
 // note prints one line between prompts. It never blocks the caller for
-// long: notices are few, and the queue is deep.
+// long: notices are few, and the queue is deep. A notice can quote the
+// server (an error, the banner), so control characters are escaped.
 func (p *printer) note(format string, a ...any) {
 	select {
-	case p.notes <- fmt.Sprintf(format, a...):
+	case p.notes <- render.TerminalSafe(fmt.Sprintf(format, a...)):
 	case <-p.done:
 	}
 }

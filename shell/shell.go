@@ -13,6 +13,7 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/completion"
+	"github.com/amsh/amsh/render"
 )
 
 // Options configure a Shell. cmd/ fills them from its Factory, so this
@@ -196,7 +197,7 @@ func (sh *Shell) Run() int {
 	if sh.opts.Interactive {
 		s := sh.link.current()
 		if s != nil {
-			sh.con.write(fmt.Appendf(nil, "connected to %s, %s; 'help' lists what you can type, Ctrl-D leaves\n", describe(sh.opts.Label, s.Addr()), s.Banner()))
+			sh.con.write(fmt.Appendf(nil, "connected to %s, %s; 'help' lists what you can type, Ctrl-D leaves\n", describe(sh.opts.Label, s.Addr()), render.TerminalSafe(s.Banner())))
 		}
 	}
 	for !sh.leaving {
