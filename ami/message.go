@@ -42,6 +42,14 @@ func NewAction(name string, kv ...string) *Message {
 	return m
 }
 
+// NewEvent returns a message whose first header is "Event: name": amsh's
+// own pseudo-events, such as the marker of a reconnected stream.
+func NewEvent(name string, kv ...string) *Message {
+	m := NewAction(name, kv...)
+	m.Headers[0].Key = "Event"
+	return m
+}
+
 // Add appends a header, keeping any earlier header of the same name.
 func (m *Message) Add(key, value string) {
 	m.Headers = append(m.Headers, Header{Key: key, Value: value})

@@ -37,6 +37,13 @@ type Config struct {
 	Trace io.Writer
 	// Reader caps line and message sizes.
 	Reader ReaderOptions
+	// OnEvent, when set, is called for every event that is not part of a
+	// reply to one of the session's list actions, in arrival order, from the
+	// first byte after the Login is sent: nothing Asterisk sends right after
+	// the login (FullyBooted, SuccessfulAuth) is missed. It runs on the
+	// session's reader goroutine, so it must return at once (queue the event,
+	// as EventBuffer.Put does); it may call Close.
+	OnEvent func(*Message)
 	// MaxListBytes caps the headers one list action may collect (default
 	// 256 MiB, about a million endpoints): past it the action fails with a
 	// *ProtocolError rather than letting a runaway list exhaust memory.
@@ -367,7 +374,7 @@ func (s *Session) dispatch(m *Message) {
 			if isListEnd(m) {
 				c.res.Complete = m
 				s.finishLocked(c, nil)
-			} else if c.listBytes += messageSize(m); c.listBytes > s.maxListBytes() {
+			} else if c.listBytes += MessageSize(m); c.listBytes > s.maxListBytes() {
 				s.finishLocked(c, &ProtocolError{Reason: fmt.Sprintf("list %s over %d MiB", c.name, s.maxListBytes()>>20)})
 			} else {
 				c.res.Events = append(c.res.Events, m)
@@ -377,6 +384,9 @@ func (s *Session) dispatch(m *Message) {
 		}
 		subs := s.subscribersLocked()
 		s.mu.Unlock()
+		if s.cfg.OnEvent != nil {
+			s.cfg.OnEvent(m)
+		}
 		for _, sub := range subs {
 			sub.deliver(m)
 		}
@@ -439,15 +449,6 @@ func (s *Session) maxListBytes() int {
 		return s.cfg.MaxListBytes
 	}
 	return 256 << 20
-}
-
-// messageSize is roughly what a message holds in memory.
-func messageSize(m *Message) int {
-	n := len(m.Body) + len(m.Raw)
-	for _, h := range m.Headers {
-		n += len(h.Key) + len(h.Value) + 32
-	}
-	return n
 }
 
 // startsList reports whether a response announces list events: EventList:

@@ -3,10 +3,12 @@ package cmd
 import (
 	"bufio"
 	"context"
+	"errors"
+	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/amsh/amsh/ami"
@@ -16,38 +18,53 @@ import (
 
 // EventsOptions are the arguments of `amsh events`.
 type EventsOptions struct {
-	Filters []string      // --filter expressions, ANDed (see EventFilter)
-	Count   int           // stop after this many matching events; 0 = no limit
-	For     time.Duration // stop after this long; 0 = no limit
+	Filters   []string      // --filter expressions, ANDed (see EventFilter)
+	Count     int           // stop after this many matching events; 0 = no limit
+	For       time.Duration // stop after this long; 0 = no limit
+	Buffer    string        // --buffer: the budget of events waiting for the output
+	Drop      bool          // past the budget, drop and count instead of stopping
+	Reconnect bool          // redial a lost link instead of ending the stream
+	Mask      string        // --mask: the Login's event classes
 }
 
-// eventQueue is the subscription's size: deep enough to ride out a GC pause
-// or a burst while stdout is slow, small enough to bound memory (a parsed
-// event of the corpus takes about 1 KiB, so a full queue is about 16 MiB).
-// Beyond it events are dropped and counted: the subscription never stalls
-// the session's reader.
-const eventQueue = 16384
+// defaultBuffer is the --buffer default: at about 1 KiB an event, a quarter
+// of a million events waiting for a stalled consumer.
+const defaultBuffer = "256MiB"
 
 // streamBuffer is the stdout buffer of the streaming commands: a flood is
 // written in 64 KiB chunks, not a syscall per message.
 const streamBuffer = 64 << 10
 
+// reconnectBackoff is the wait between attempts of --reconnect: 0.5 s
+// doubling to 10 s.
+var reconnectBackoff = ami.Backoff{Min: 500 * time.Millisecond, Max: 10 * time.Second}
+
 func init() { subcommands = append(subcommands, newCmdEvents) }
 
 func newCmdEvents(f *Factory) *cobra.Command {
-	opts := &EventsOptions{}
+	opts := &EventsOptions{Buffer: defaultBuffer}
 	c := &cobra.Command{
-		Use:   "events [--filter EXPR]... [--count N] [--for DURATION]",
+		Use:   "events [--filter EXPR]... [--count N] [--for DURATION] [--reconnect]",
 		Short: "Print Asterisk's events as they arrive",
-		Long: `Log in with events on (the profile's event mask when it sets one) and print
-each event as it arrives: a Key: Value block in text, one JSON object a line
-(JSON Lines) with -o json, one YAML document each with -o yaml, the bytes as
-received with -o raw. Output is flushed whenever no more events are waiting,
-so it appears at once when idle and in large writes under a flood.
+		Long: `Log in with events on and print each event as it arrives: a Key: Value
+block in text, one JSON object a line (JSON Lines) with -o json, one YAML
+document each with -o yaml, the bytes as received with -o raw. Output is
+flushed whenever no more events are waiting, so it appears at once when idle
+and in large writes under a flood.
+
+Nothing is lost: the first events after the login (FullyBooted,
+SuccessfulAuth) are printed, and the connection is read continuously
+whatever the output does (Asterisk cuts off a client it cannot write to
+within its writetimeout, 100 ms by default). Events waiting for a slow
+output are held in memory up to --buffer; past it the stream stops with
+exit 5, or, with --drop, further events are dropped and counted on stderr.
 
 It runs until --count matching events have been printed, --for has passed,
-or Ctrl-C (exit 130, after everything received has been printed). When the
-output could not keep up, the number of events dropped is reported on stderr.
+or Ctrl-C, SIGTERM or SIGHUP (exit 130, after everything received has been
+printed). A lost connection ends it with exit 5, unless --reconnect: then
+amsh redials (0.5 s doubling to 10 s between attempts) and writes one
+pseudo-event AmshReconnected (Host, Down, Up, Missed: unknown) before the
+new events, whatever the filters say; a refused login stops it (exit 4).
 
 Filters (--filter, repeatable; all must hold):
   NAME-GLOB       the event name matches: Newchannel, Queue*, *Bridge*
@@ -55,10 +72,14 @@ Filters (--filter, repeatable; all must hold):
   Header~REGEX    some value of Header matches the regular expression
   !EXPR           negates: !RTCP*, !Channel~^Local/
 Globs are case-insensitive and match the whole value ('*' crosses '/');
-regular expressions are unanchored and case-sensitive unless given (?i).`,
+regular expressions are unanchored and case-sensitive unless given (?i).
+--mask asks Asterisk for fewer events in the first place: a comma list of
+classes (system,call,agent,user,...), or on (the default: the profile's
+events: setting when it names classes, else every class).`,
 		Example: `  amsh events
   amsh events --filter 'Hangup' --filter 'Cause~^(17|21)$'
   amsh events --filter '!RTCP*' --filter '!VarSet' --for 1m
+  amsh events --mask call,user --reconnect -o json >> events.jsonl
   amsh -o json events --filter UserEvent --count 5 | jq .UserEvent`,
 		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -69,6 +90,10 @@ regular expressions are unanchored and case-sensitive unless given (?i).`,
 	fl.StringArrayVar(&opts.Filters, "filter", nil, "print only events matching `EXPR` (repeatable, ANDed)")
 	fl.IntVar(&opts.Count, "count", 0, "stop after `N` matching events (0: no limit)")
 	fl.DurationVar(&opts.For, "for", 0, "stop after `DURATION` (0: no limit)")
+	fl.StringVar(&opts.Buffer, "buffer", defaultBuffer, "hold at most `SIZE` of events waiting for the output (KiB, MiB, GiB)")
+	fl.BoolVar(&opts.Drop, "drop", false, "past --buffer, drop and count events instead of stopping")
+	fl.BoolVar(&opts.Reconnect, "reconnect", false, "redial when the connection is lost, marking the gap with an AmshReconnected event")
+	fl.StringVar(&opts.Mask, "mask", "", "log in with this event mask: `CLASSES` such as call,user (default: on)")
 	return c
 }
 
@@ -86,103 +111,239 @@ func runEvents(ctx context.Context, f *Factory, opts *EventsOptions) error {
 	if opts.For < 0 {
 		return usageErrorf("--for %s: must be positive", opts.For)
 	}
-	c, err := f.Connection()
+	budget, err := ParseSize(opts.Buffer)
+	if err != nil {
+		return usageErrorf("--buffer %q: %v", opts.Buffer, err)
+	}
+	mask, err := eventMask(opts.Mask, f)
 	if err != nil {
 		return err
 	}
-	mask := c.Events
-	if mask == "" || strings.EqualFold(mask, "off") {
-		mask = "on" // a profile's "off" is for the REPL; this command exists to see events
-	}
-	// The subscription can only be made once Dial has returned, so the
-	// events Asterisk sends right after the login (FullyBooted,
-	// SuccessfulAuth) may be missed. Logging in with events off and then
-	// sending an Events action would close that gap, but costs a round trip
-	// and is not understood by every AMI proxy or replay server.
-	s, err := f.Session(ctx, mask)
+	cfg, err := f.sessionConfig(ctx, mask)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	boundMemory(f)
-	sub := s.Subscribe(eventQueue)
-	defer sub.Close()
+	st := &eventStream{f: f, filter: filter, buf: ami.NewEventBuffer(int(budget), opts.Drop), reconnect: opts.Reconnect}
+	cfg.OnEvent = st.hook(time.Time{})
+	s, err := ami.Dial(ctx, cfg)
+	if err != nil {
+		return f.where(err)
+	}
 	if f.IO.ErrTTY {
 		f.note("listening for events on %s; Ctrl-C to stop", s.Addr())
 	}
+	sctx, stopSession := context.WithCancel(context.Background())
+	supervised := make(chan struct{})
+	go func() {
+		defer close(supervised)
+		st.supervise(sctx, ctx, cfg, s)
+	}()
 
 	out := bufio.NewWriterSize(f.IO.Out, streamBuffer)
 	r := f.streamRenderer(out)
-	var stop <-chan time.Time
-	if opts.For > 0 {
-		t := time.NewTimer(opts.For)
-		defer t.Stop()
-		stop = t.C
+	// stop ends the session (or a redial in progress) and waits, so nothing
+	// more is put: what is still buffered then was received before the stop.
+	stop := func() {
+		stopSession()
+		<-supervised
+		st.buf.End(nil)
 	}
-	printed := 0
-	// emit prints m when it passes the filter and reports whether the count is reached.
-	emit := func(m *ami.Message) (bool, error) {
-		if !filter.Match(m) {
-			return false, nil
-		}
-		printed++
-		return opts.Count > 0 && printed >= opts.Count, r.Message(m)
-	}
-	// drain prints what was received before the stop (--for, Ctrl-C), and
-	// nothing after.
-	drain := func() error {
-		for range len(sub.Events()) {
-			m, ok := <-sub.Events()
-			if !ok {
-				return nil
-			}
-			if done, err := emit(m); done || err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	err = func() error {
-		for {
-			select {
-			case m, ok := <-sub.Events():
-				if !ok {
-					return f.where(s.Err())
-				}
-				if done, err := emit(m); done || err != nil {
-					return err
-				}
-				if len(sub.Events()) == 0 {
-					if err := r.Flush(); err != nil {
-						return err
-					}
-				}
-			case <-stop:
-				return drain()
-			case <-ctx.Done():
-				if err := drain(); err != nil {
-					return err
-				}
-				return ctx.Err()
-			}
-		}
-	}()
+	err = st.print(ctx, r, opts, stop)
+	stop()
 	if ferr := r.Flush(); err == nil {
 		err = ferr
 	}
-	if n := sub.Dropped(); n > 0 {
-		f.note("%d events dropped: the output could not keep up", n)
+	if n := st.buf.Dropped(); n > 0 {
+		f.note("%d events dropped: the output could not keep up (past --buffer %s)", n, opts.Buffer)
 	}
+	return err
+}
+
+// eventMask is the Login's Events header: --mask, else the profile's mask,
+// else on. A profile's "off" is for the REPL; this command exists to see events.
+func eventMask(flag string, f *Factory) (string, error) {
+	if flag != "" {
+		for c := range strings.SplitSeq(flag, ",") {
+			if strings.TrimSpace(c) == "" || strings.ContainsAny(c, " \t\r\n:") {
+				return "", usageErrorf("--mask %q: want a comma list of event classes such as call,user", flag)
+			}
+		}
+		if strings.EqualFold(flag, "off") {
+			return "", usageErrorf("--mask off: would send no events; leave --mask out or name classes")
+		}
+		return flag, nil
+	}
+	c, err := f.Connection()
 	if err != nil {
-		return err
+		return "", err
 	}
-	// Log off politely, but do not wait long: under a flood the Goodbye
-	// queues behind every event Asterisk has buffered for us, and a replay
-	// server may never answer.
-	lctx, cancel := context.WithTimeout(ctx, logoffWait)
-	defer cancel()
-	s.Logoff(lctx)
-	return nil
+	if c.Events == "" || strings.EqualFold(c.Events, "off") {
+		return "on", nil
+	}
+	return c.Events, nil
+}
+
+// eventStream carries events from the sessions' readers, through the
+// buffer, to the output.
+type eventStream struct {
+	f         *Factory
+	filter    *EventFilter
+	buf       *ami.EventBuffer
+	reconnect bool
+}
+
+// hook is a session's OnEvent: the filter, then the buffer. After a
+// reconnection (down is set) the AmshReconnected marker goes first, before
+// the new session's first event.
+func (st *eventStream) hook(down time.Time) func(*ami.Message) {
+	var once sync.Once
+	return func(m *ami.Message) {
+		if !down.IsZero() {
+			once.Do(func() { st.buf.Put(st.marker(down)) })
+		}
+		if m != nil && st.filter.Match(m) {
+			st.buf.Put(m)
+		}
+	}
+}
+
+// marker is the pseudo-event written where a stream has a gap.
+func (st *eventStream) marker(down time.Time) *ami.Message {
+	addr := ""
+	if c, err := st.f.Connection(); err == nil {
+		addr = c.Addr
+	}
+	return ami.NewEvent("AmshReconnected",
+		"Host", addr,
+		"Down", down.Format(time.RFC3339),
+		"Up", time.Now().Format(time.RFC3339),
+		"Missed", "unknown")
+}
+
+// supervise watches the session: when it ends, the buffer ends with the
+// reason, or with --reconnect a new session is dialled. It returns when ctx
+// is cancelled (the output has stopped), after logging off.
+func (st *eventStream) supervise(ctx, parent context.Context, cfg ami.Config, s *ami.Session) {
+	f := st.f
+	for {
+		select {
+		case <-ctx.Done():
+			// The output stopped. Log off politely, but do not wait long: under a flood the
+			// Goodbye queues behind every event Asterisk has buffered for us.
+			lctx, cancel := context.WithTimeout(context.Background(), logoffWait)
+			s.Logoff(lctx)
+			cancel()
+			return
+		case <-st.buf.Done():
+			s.Close()
+			return
+		case <-s.Done():
+		}
+		err := s.Err()
+		if !st.reconnect || parent.Err() != nil {
+			st.buf.End(f.where(err))
+			return
+		}
+		down := time.Now()
+		f.note("%s: %v; reconnecting", f.target(), err)
+		cfg.OnEvent = st.hook(down)
+		ns, rerr := ami.Redial(ctx, cfg, reconnectBackoff, func(attempt int, err error, wait time.Duration) {
+			f.note("%s: reconnect attempt %d: %v; next in %s", f.target(), attempt, err, wait)
+		})
+		if rerr != nil {
+			if ctx.Err() == nil {
+				st.buf.End(f.where(rerr))
+			}
+			return
+		}
+		cfg.OnEvent(nil) // puts the marker, unless an event already has
+		f.note("%s: reconnected after %s; events in the gap are lost (AmshReconnected marks it)",
+			f.target(), time.Since(down).Round(time.Millisecond))
+		s = ns
+	}
+}
+
+// target names the stream's profile or address in notes.
+func (f *Factory) target() string {
+	if c, err := f.Connection(); err == nil {
+		if c.ProfileName != "" {
+			return "profile " + c.ProfileName
+		}
+		return c.Addr
+	}
+	return "amsh"
+}
+
+// print writes events until the buffer ends, --count or --for is reached,
+// or ctx is cancelled; then it calls stop and writes what is still buffered
+// (everything received before the stop).
+func (st *eventStream) print(ctx context.Context, r *render.Renderer, opts *EventsOptions, stop func()) error {
+	var timeUp <-chan time.Time
+	if opts.For > 0 {
+		t := time.NewTimer(opts.For)
+		defer t.Stop()
+		timeUp = t.C
+	}
+	printed := 0
+	for {
+		m, ok := st.buf.Get()
+		if !ok {
+			if ended, err := st.buf.Ended(); ended {
+				return st.ended(err, printed)
+			}
+			if err := r.Flush(); err != nil {
+				return err
+			}
+			select {
+			case <-st.buf.Ready():
+				continue
+			case <-timeUp:
+			case <-ctx.Done():
+			}
+			// Stopped: what arrived before now is still written.
+			stop()
+			for {
+				m, ok := st.buf.Get()
+				if !ok {
+					return ctx.Err()
+				}
+				if done, err := st.emit(r, m, &printed, opts.Count); done || err != nil {
+					return err
+				}
+			}
+		}
+		if done, err := st.emit(r, m, &printed, opts.Count); done || err != nil {
+			return err
+		}
+	}
+}
+
+// emit renders one event (the marker, or one that passed the filter) and
+// reports whether --count is reached.
+func (st *eventStream) emit(r *render.Renderer, m *ami.Message, printed *int, count int) (bool, error) {
+	if m == nil {
+		return false, nil
+	}
+	if err := r.Message(m); err != nil {
+		return true, err
+	}
+	if m.Event() == "AmshReconnected" {
+		return false, nil
+	}
+	*printed++
+	return count > 0 && *printed >= count, nil
+}
+
+// ended explains why the stream ended early: the connection, or the buffer.
+func (st *eventStream) ended(err error, printed int) error {
+	if err == nil {
+		return nil
+	}
+	var full *ami.BufferFullError
+	if errors.As(err, &full) {
+		return &ExitError{Code: ExitConn, Err: fmt.Errorf("%w; stopped after writing %d events: raise --buffer, narrow --filter or --mask, or use --drop", err, printed)}
+	}
+	return fmt.Errorf("%w (after %d events; --reconnect redials)", err, printed)
 }
 
 // logoffWait bounds the wait for the Goodbye at the end of a stream.
@@ -197,18 +358,31 @@ func (f *Factory) streamRenderer(w io.Writer) *render.Renderer {
 		Format:     format,
 		Color:      format == render.Text && f.IO.ColorEnabled(f.Global.Color),
 		Width:      f.IO.Width,
+		Terminal:   f.IO.OutTTY,
 		DeferFlush: true,
 	})
 }
 
-// boundMemory gives a one-shot event stream a soft heap limit. With the
-// default GOGC the heap may grow to twice the live set (the queue, read
-// blocks, the output buffer) before a collection: ~55 MB peak RSS at
-// 800k events/s. A 24 MiB soft limit keeps it near 28 MB at the same rate
-// (bench/events.sh). It is a process setting, so the shell (which runs
-// `events` on its shared session) and an explicit GOMEMLIMIT are left alone.
-func boundMemory(f *Factory) {
-	if f.Shared == nil && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(24 << 20)
+// ParseSize reads a byte count: a number with an optional unit B, KiB, MiB
+// or GiB (K, M, G and KB, MB, GB are taken as the same binary units).
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := len(t)
+	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
+		i--
 	}
+	num, unit := t[:i], strings.ToUpper(strings.TrimSpace(t[i:]))
+	mult := map[string]float64{"": 1, "B": 1,
+		"K": 1 << 10, "KB": 1 << 10, "KIB": 1 << 10,
+		"M": 1 << 20, "MB": 1 << 20, "MIB": 1 << 20,
+		"G": 1 << 30, "GB": 1 << 30, "GIB": 1 << 30}[unit]
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || mult == 0 || v < 0 {
+		return 0, fmt.Errorf("want a size such as 64MiB or 1GiB")
+	}
+	n := v * mult
+	if n < 64<<10 || n > 1<<40 {
+		return 0, fmt.Errorf("want between 64KiB and 1TiB")
+	}
+	return int64(n), nil
 }

@@ -18,16 +18,10 @@ import (
 	"github.com/amsh/amsh/internal/amitest"
 )
 
-// subscribed is how long a fake server waits after the login before sending
-// events: amsh can only subscribe once Dial has returned, and an event that
-// arrives before that has no one to go to (see runEvents).
-const subscribed = 200 * time.Millisecond
-
-// fxEventsOn answers the login, checking the event mask it asks for, and
-// waits for amsh to subscribe.
+// fxEventsOn answers the login, checking the event mask it asks for. Events
+// may follow at once: amsh's subscription exists before the login is sent.
 func fxEventsOn(c *amitest.Conn, mask string) {
 	fxLogin(c, mask)
-	time.Sleep(subscribed)
 }
 
 // eventsScript logs in with events, sends raw, then answers the Logoff that
@@ -215,45 +209,220 @@ func (g *gatedWriter) Write(p []byte) (int, error) {
 	return g.syncBuffer.Write(p)
 }
 
-// TestEventsDropped: when stdout stalls, the session's reader does not; the
-// queue fills, further events are dropped, and the count is reported. What
-// was queued is still printed, in order, before the end of the stream.
-func TestEventsDropped(t *testing.T) {
-	const flood = 3 * eventQueue
-	sent, hangUp := make(chan struct{}), make(chan struct{})
+// floodServer sends n UserEvents (Seq 0..n-1) in the same write as the
+// login's answer, then closes the connection once release is closed.
+func floodServer(t *testing.T, n int, release <-chan struct{}) (addr string, sent <-chan struct{}) {
+	done := make(chan struct{})
 	fs := amitest.New(t, func(c *amitest.Conn) {
-		fxEventsOn(c, "on")
+		a, ok := c.Read()
+		if !ok {
+			t.Error("want Login")
+			return
+		}
 		var b strings.Builder
-		for i := range flood {
+		b.WriteString("Response: Success\r\nActionID: " + a.ID() + "\r\nMessage: Authentication accepted\r\n\r\n")
+		for i := range n {
 			b.WriteString(userEvent(i, "AmshTest"))
 		}
 		c.Send(b.String())
-		close(sent)
-		<-hangUp // then the connection closes: the stream ends with exit 5
+		close(done)
+		<-release
 	})
-	cfg := profilesFile(t, fs.Addr(), "")
-	out := &gatedWriter{open: make(chan struct{})}
-	go func() {
-		<-sent
-		time.Sleep(time.Second) // for the client to read the flood off the socket
-		close(out.open)
-		close(hangUp)
-	}()
-	code, stderr := fxRunStreams(context.Background(), out, "--config", cfg, "-o", "json", "events")
-	m := regexp.MustCompile(`(?m)^(\d+) events dropped: the output could not keep up$`).FindStringSubmatch(stderr)
-	if code != ExitConn || m == nil || !strings.Contains(stderr, "connection lost") {
-		t.Fatalf("exit %d stderr %q; want 5, a dropped count and the lost connection", code, stderr)
-	}
-	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	var dropped int
-	fmt.Sscan(m[1], &dropped)
-	if len(lines)+dropped != flood || len(lines) < eventQueue {
-		t.Errorf("%d printed + %d dropped, want %d in all and at least the queue's %d printed", len(lines), dropped, flood, eventQueue)
-	}
+	return fs.Addr(), done
+}
+
+// checkSeqLines checks that lines are JSON UserEvents with Seq 0, 1, 2, ...
+func checkSeqLines(t *testing.T, out string) int {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	for i, l := range lines {
 		var ev map[string]string
 		if err := json.Unmarshal([]byte(l), &ev); err != nil || ev["Seq"] != fmt.Sprint(i) {
-			t.Fatalf("line %d: %q (%v); want Seq %d: the printed events are the first ones, in order", i, l, err, i)
+			t.Fatalf("line %d: %q (%v); want Seq %d: events in order, none missing", i, l, err, i)
+		}
+	}
+	return len(lines)
+}
+
+// TestEventsStalledConsumer: when stdout stalls, the session's reader does
+// not; every event waits in the buffer and is written, in order, once the
+// output moves again — the first one, sent with the login's answer, too.
+func TestEventsStalledConsumer(t *testing.T) {
+	const flood = 50000
+	release := make(chan struct{})
+	addr, sent := floodServer(t, flood, release)
+	cfg := profilesFile(t, addr, "")
+	out := &gatedWriter{open: make(chan struct{})}
+	go func() {
+		<-sent
+		time.Sleep(time.Second) // the client reads the flood off the socket meanwhile
+		close(out.open)
+		close(release)
+	}()
+	code, stderr := fxRunStreams(context.Background(), out, "--config", cfg, "-o", "json", "events")
+	if code != ExitConn || !strings.Contains(stderr, "connection lost") || !strings.Contains(stderr, fmt.Sprintf("after %d events", flood)) {
+		t.Fatalf("exit %d stderr %q; want 5, the lost connection and the count", code, stderr)
+	}
+	if strings.Contains(stderr, "dropped") {
+		t.Errorf("stderr %q: nothing may be dropped", stderr)
+	}
+	if n := checkSeqLines(t, out.String()); n != flood {
+		t.Errorf("%d events written, want all %d", n, flood)
+	}
+}
+
+// TestEventsBufferFull: past --buffer the stream stops loudly (exit 5, how
+// many events, what to do), after writing what it held.
+func TestEventsBufferFull(t *testing.T) {
+	const flood = 2000 // about 500 KiB of events against a 64 KiB budget
+	release := make(chan struct{})
+	defer close(release)
+	addr, sent := floodServer(t, flood, release)
+	cfg := profilesFile(t, addr, "")
+	out := &gatedWriter{open: make(chan struct{})}
+	go func() {
+		<-sent
+		time.Sleep(500 * time.Millisecond)
+		close(out.open)
+	}()
+	code, stderr := fxRunStreams(context.Background(), out, "--config", cfg, "-o", "json", "events", "--buffer", "64KiB")
+	re := regexp.MustCompile(`^amsh: event buffer full: (\d+) events \(\S+\) waiting for the output, over the 64KiB budget; ` +
+		`stopped after writing (\d+) events: raise --buffer, narrow --filter or --mask, or use --drop\n$`)
+	m := re.FindStringSubmatch(stderr)
+	if code != ExitConn || m == nil {
+		t.Fatalf("exit %d stderr %q; want 5 and %s", code, stderr, re)
+	}
+	n := checkSeqLines(t, out.String())
+	// Written: what was buffered, and what the output had taken before.
+	var buffered int
+	fmt.Sscan(m[1], &buffered)
+	if m[2] != fmt.Sprint(n) || buffered == 0 || n < buffered || n >= flood {
+		t.Errorf("%d written; stderr says %s buffered, %s written", n, m[1], m[2])
+	}
+}
+
+// TestEventsDrop: --drop opts into drop-and-count: the events kept are in
+// order, and the count of the others is on stderr.
+func TestEventsDrop(t *testing.T) {
+	const flood = 2000
+	release := make(chan struct{})
+	addr, sent := floodServer(t, flood, release)
+	cfg := profilesFile(t, addr, "")
+	out := &gatedWriter{open: make(chan struct{})}
+	go func() {
+		<-sent
+		time.Sleep(500 * time.Millisecond)
+		close(out.open)
+		close(release)
+	}()
+	code, stderr := fxRunStreams(context.Background(), out, "--config", cfg, "-o", "json", "events", "--buffer", "64KiB", "--drop")
+	m := regexp.MustCompile(`(?m)^(\d+) events dropped: the output could not keep up \(past --buffer 64KiB\)$`).FindStringSubmatch(stderr)
+	if code != ExitConn || m == nil {
+		t.Fatalf("exit %d stderr %q; want 5 and a dropped count", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	n, last := len(lines), -1
+	for i, l := range lines {
+		var ev map[string]string
+		seq := -1
+		if err := json.Unmarshal([]byte(l), &ev); err == nil {
+			fmt.Sscan(ev["Seq"], &seq)
+		}
+		if seq <= last || (i == 0 && seq != 0) {
+			t.Fatalf("line %d: %q; want Seq rising from 0", i, l)
+		}
+		last = seq
+	}
+	var dropped int
+	fmt.Sscan(m[1], &dropped)
+	if n+dropped != flood || n == 0 {
+		t.Errorf("%d written + %d dropped, want %d in all", n, dropped, flood)
+	}
+}
+
+// TestEventsReconnect: a lost link is redialled; the AmshReconnected marker
+// (which passes any filter) comes before the new session's events.
+func TestEventsReconnect(t *testing.T) {
+	conns := 0
+	fs := amitest.NewN(t, 2, func(c *amitest.Conn) {
+		conns++
+		fxEventsOn(c, "on")
+		if conns == 1 {
+			c.Send(userEvent(0, "AmshTest")) // then the connection closes
+			return
+		}
+		c.Send(userEvent(1, "AmshTest"))
+		// --count may be reached before Dial has returned the new session,
+		// which then closes without a Logoff.
+		if a, ok := c.Read(); ok {
+			c.Reply(a, "Goodbye")
+		}
+	})
+	cfg := profilesFile(t, fs.Addr(), "")
+	var out syncBuffer
+	before := time.Now().Truncate(time.Second)
+	code, stderr := fxRunStreams(context.Background(), &out, "--config", cfg, "-o", "json", "events",
+		"--reconnect", "--filter", "UserEvent", "--count", "2")
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if code != 0 || len(lines) != 3 {
+		t.Fatalf("exit %d stderr %q stdout %q; want 0 and 3 lines", code, stderr, out.String())
+	}
+	var mk map[string]string
+	if err := json.Unmarshal([]byte(lines[1]), &mk); err != nil {
+		t.Fatal(err)
+	}
+	down, derr := time.Parse(time.RFC3339, mk["Down"])
+	up, uerr := time.Parse(time.RFC3339, mk["Up"])
+	if mk["Event"] != "AmshReconnected" || mk["Host"] != fs.Addr() || mk["Missed"] != "unknown" ||
+		derr != nil || uerr != nil || down.Before(before) || up.Before(down) {
+		t.Errorf("marker %q; want AmshReconnected with Host %s, Down <= Up and Missed: unknown", lines[1], fs.Addr())
+	}
+	if !strings.Contains(lines[0], `"Seq":"0"`) || !strings.Contains(lines[2], `"Seq":"1"`) {
+		t.Errorf("lines %q: want Seq 0, the marker, Seq 1", lines)
+	}
+	if !regexp.MustCompile(`(?m)^profile fake: 127.0.0.1:\d+: connection lost: .*; reconnecting\nprofile fake: reconnected after \S+; events in the gap are lost`).MatchString(stderr) {
+		t.Errorf("stderr %q: want the loss and the reconnection noted", stderr)
+	}
+}
+
+// TestEventsReconnectRefused: a refused login ends --reconnect with exit 4.
+func TestEventsReconnectRefused(t *testing.T) {
+	conns := 0
+	fs := amitest.NewN(t, 2, func(c *amitest.Conn) {
+		conns++
+		if conns == 2 {
+			a, _ := c.Read()
+			c.Reply(a, "Error", "Message: Authentication failed")
+			return
+		}
+		fxEventsOn(c, "on")
+		c.Send(userEvent(0, "AmshTest"))
+	})
+	cfg := profilesFile(t, fs.Addr(), "")
+	var out syncBuffer
+	code, stderr := fxRunStreams(context.Background(), &out, "--config", cfg, "-o", "json", "events", "--reconnect")
+	if code != ExitAuth || !strings.Contains(stderr, "Authentication failed") || !strings.Contains(out.String(), `"Seq":"0"`) {
+		t.Errorf("exit %d stderr %q stdout %q; want 4 after the first event", code, stderr, out.String())
+	}
+}
+
+// TestEventsMaskFlag: --mask sets the Login's Events header.
+func TestEventsMaskFlag(t *testing.T) {
+	r := fxExec(t, false, "", eventsScript("call,user", userEvent(0, "AmshTest")), "events", "--mask", "call,user", "--count", "1")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "AmshTest") {
+		t.Errorf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"256MiB": 256 << 20, "1GiB": 1 << 30, "64k": 64 << 10, "1.5M": 3 << 19, "100000": 100000, "2 GB": 2 << 30} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "MiB", "-1MiB", "10", "5XB", "2TiB", "1..2M"} {
+		if got, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", in, got)
 		}
 	}
 }
@@ -271,8 +440,8 @@ func TestEventsSandbox(t *testing.T) {
 	}()
 
 	// Another session makes the events: Local/ev05@amsh raises UserEvent
-	// AmshTest five times. An originate made before `events` has
-	// subscribed is missed, so it is repeated until `events` has its five.
+	// AmshTest five times. An originate made before `events` has logged
+	// in is missed, so it is repeated until `events` has its five.
 	s, err := ami.Dial(ctx, ami.Config{Addr: sb.Addr, Username: sb.User, Secret: sb.Secret, Auth: "md5", Events: "off"})
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +488,6 @@ func BenchmarkEventsJSON(b *testing.B) {
 	rounds := (b.N + batch - 1) / batch
 	fs := amitest.New(b, func(c *amitest.Conn) {
 		fxLogin(c, "on")
-		time.Sleep(subscribed)
 		chunk := strings.Repeat(ev, batch)
 		for range rounds {
 			c.Send(chunk)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/amsh/amsh/render"
 )
@@ -30,7 +31,9 @@ const (
 
 // Main runs amsh with os.Args and returns the process exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM and SIGHUP end a command as Ctrl-C does: a stream writes
+	// everything it received before it exits.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	return Run(ctx, NewFactory(SystemStreams()), os.Args[1:])
 }
