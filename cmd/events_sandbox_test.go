@@ -226,3 +226,21 @@ func TestEventsSandboxReconnect(t *testing.T) {
 		t.Errorf("lines %v: want a UserEvent, the AmshReconnected marker (Host %s, Down <= Up, Missed: unknown), a UserEvent", events, sb.Addr)
 	}
 }
+
+// TestEventsSandboxFirstEvents: the events Asterisk sends right after the
+// login reach the stream: FullyBooted, then the SuccessfulAuth of amsh's
+// own login.
+func TestEventsSandboxFirstEvents(t *testing.T) {
+	_, cfg := fxSandbox(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out syncBuffer
+	code, stderr := fxRunStreams(ctx, &out, "--config", cfg, "-o", "json", "events", "--count", "2", "--for", "10s")
+	_, events := seqLines(t, out.String(), "")
+	if code != 0 || len(events) != 2 {
+		t.Fatalf("exit %d stderr %q stdout %q; want 0 and two events", code, stderr, out.String())
+	}
+	if events[0]["Event"] != "FullyBooted" || events[1]["Event"] != "SuccessfulAuth" || events[1]["AccountID"] != "amsh" {
+		t.Errorf("first events %v; want FullyBooted, then SuccessfulAuth of account amsh", events)
+	}
+}

@@ -17,12 +17,14 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 )
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:15100", "address to listen on")
 	corpus := flag.String("corpus", "", "gzipped AMI stream whose events are replayed")
 	n := flag.Int("events", 0, "events to send per connection (0: until the client hangs up)")
+	rate := flag.Int("rate", 0, "events per second per connection (0: as fast as the client reads)")
 	flag.Parse()
 	events, err := loadEvents(*corpus)
 	if err != nil {
@@ -38,7 +40,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		go serve(c, events, *n)
+		go serve(c, events, *n, *rate)
 	}
 }
 
@@ -68,7 +70,7 @@ func loadEvents(path string) ([][]byte, error) {
 	return events, nil
 }
 
-func serve(c net.Conn, events [][]byte, n int) {
+func serve(c net.Conn, events [][]byte, n, rate int) {
 	defer c.Close()
 	r := bufio.NewReader(c)
 	io.WriteString(c, "Asterisk Call Manager/11.0.0\r\n")
@@ -89,7 +91,17 @@ func serve(c net.Conn, events [][]byte, n int) {
 		break
 	}
 	w := bufio.NewWriterSize(c, 256<<10)
+	// With a rate, events go out in batches every 10 ms, each batch as many
+	// as the time since the start allows.
+	start, tick := time.Now(), time.NewTicker(10*time.Millisecond)
+	defer tick.Stop()
 	for i := 0; n == 0 || i < n; i++ {
+		if rate > 0 && i >= int(time.Since(start).Seconds()*float64(rate)) {
+			if w.Flush() != nil {
+				return
+			}
+			<-tick.C
+		}
 		if _, err := w.Write(events[i%len(events)]); err != nil {
 			return
 		}
