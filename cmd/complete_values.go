@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/completion"
 	"github.com/amsh/amsh/profile"
+	"github.com/amsh/amsh/render"
 )
 
 // completionBudget bounds everything one Tab may spend on the network:
@@ -30,41 +32,59 @@ type liveValues func(ctx context.Context, s *ami.Session, c *cobra.Command, args
 
 // registerCompletions gives the command tree its dynamic completion: profile
 // names for --profile (from the profiles file, never dialling) and, over a
-// short login, channels for hangup, queues and members for queue, endpoints
-// for originate and queue add, action names and their parameters for action.
+// short login, the values of positional args and flags by their kind in
+// completion's table (completion.SubcommandArgs, completion.FlagKind), the
+// one the REPL completes from: channels for hangup, queues and members for
+// queue, endpoints for originate and queue add; action names and their
+// parameters for action.
 //
 // Commands are found by name, so a command that is absent (or that set its
 // own completion) is left alone; calling it twice changes nothing.
 func registerCompletions(root *cobra.Command, f *Factory) {
 	completeFlag(root, "profile", func(*cobra.Command, []string) []candidate { return profileCandidates(f) })
-	completeFlag(root, "output", fixedCandidates("text", "json", "yaml", "raw"))
+	completeFlag(root, "output", fixedCandidates(render.FormatNames()...))
 	completeFlag(root, "color", fixedCandidates("auto", "always", "never"))
 
 	if c := childCommand(root, "hangup"); c != nil {
-		f.completeArgs(c, channelValues)
 		completeFlag(c, "cause", func(*cobra.Command, []string) []candidate { return hangupCauses })
 	}
-	if c := childCommand(root, "originate"); c != nil {
-		f.completeArgs(c, endpointValues)
+	for _, path := range completion.SubcommandPaths() {
+		f.completeArgs(commandAt(root, path), completion.SubcommandArgs(path))
 	}
-	if q := childCommand(root, "queue"); q != nil {
-		for _, name := range []string{"status", "summary", "reset", "reload", "log"} {
-			f.completeArgs(childCommand(q, name), queueValues)
-		}
-		f.completeArgs(childCommand(q, "add"), queueValues, endpointValues)
-		f.completeArgs(childCommand(q, "remove"), queueValues, memberValues)
-		for _, name := range []string{"pause", "unpause", "penalty"} {
-			f.completeArgs(childCommand(q, name), memberValues)
-		}
-		for _, c := range q.Commands() {
-			f.completeLiveFlag(c, "queue", queueValues)
-			f.completeLiveFlag(c, "member", memberValues)
-			f.completeLiveFlag(c, "interface", memberValues)
+	var flags func(c *cobra.Command)
+	flags = func(c *cobra.Command) {
+		c.LocalNonPersistentFlags().VisitAll(func(fl *pflag.Flag) {
+			if kind, ok := completion.FlagKind("--" + fl.Name); ok && liveKinds[kind] != nil {
+				f.completeLiveFlag(c, fl.Name, liveKinds[kind])
+			}
+		})
+		for _, sub := range c.Commands() {
+			flags(sub)
 		}
 	}
+	flags(root)
 	if c := childCommand(root, "action"); c != nil && c.ValidArgsFunction == nil {
 		c.ValidArgsFunction = f.completeAction
 	}
+}
+
+// liveKinds are the kinds of values completed over a short login.
+var liveKinds = map[completion.ArgKind]liveValues{
+	completion.ArgChannel:  channelValues,
+	completion.ArgQueue:    queueValues,
+	completion.ArgMember:   memberValues,
+	completion.ArgEndpoint: endpointValues,
+}
+
+// commandAt returns the command at path ("queue add"), or nil.
+func commandAt(root *cobra.Command, path string) *cobra.Command {
+	c := root
+	for _, name := range strings.Fields(path) {
+		if c = childCommand(c, name); c == nil {
+			return nil
+		}
+	}
+	return c
 }
 
 // childCommand returns parent's child called name (or aliased so), or nil.
@@ -80,16 +100,17 @@ func childCommand(parent *cobra.Command, name string) *cobra.Command {
 	return nil
 }
 
-// completeArgs completes c's positional arguments, one liveValues each.
-func (f *Factory) completeArgs(c *cobra.Command, byPosition ...liveValues) {
-	if c == nil || c.ValidArgsFunction != nil {
+// completeArgs completes c's positional arguments by their kinds (the last
+// one repeats), those with liveValues over a short login.
+func (f *Factory) completeArgs(c *cobra.Command, kinds []completion.ArgKind) {
+	if c == nil || c.ValidArgsFunction != nil || !slices.ContainsFunc(kinds, func(k completion.ArgKind) bool { return liveKinds[k] != nil }) {
 		return
 	}
 	c.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(args) >= len(byPosition) {
+		values := liveKinds[completion.ArgKindAt(kinds, len(args))]
+		if values == nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		values := byPosition[len(args)]
 		return f.live(c, toComplete, func(ctx context.Context, s *ami.Session) []candidate {
 			return values(ctx, s, c, args)
 		}), cobra.ShellCompDirectiveNoFileComp

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/amsh/amsh/render"
 )
 
 // GlobalOptions are the flags of SPEC §2, shared by every subcommand.
@@ -57,7 +59,7 @@ prompt on a terminal.`,
 	pf.StringVar(&g.Config, "config", "", "profiles `FILE` ($AMSH_CONFIG; default $XDG_CONFIG_HOME/amsh/profiles.yaml)")
 	pf.StringVar(&g.Host, "host", "", "connect to `HOST[:PORT]` instead of the profile's host ($AMSH_HOST)")
 	pf.StringVar(&g.User, "user", "", "log in as `NAME` ($AMSH_USER); the secret comes from $AMSH_SECRET or a prompt")
-	pf.StringVarP(&g.Output, "output", "o", "text", "output `FORMAT`: text, json, yaml or raw")
+	pf.StringVarP(&g.Output, "output", "o", "text", "output `FORMAT`: "+render.FormatUsage())
 	pf.DurationVar(&g.Timeout, "timeout", 0, "per-action `DURATION` (default the profile's, else 10s)")
 	pf.StringVar(&g.Color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	pf.BoolVar(&g.Trace, "trace", false, "write every AMI byte both ways to stderr (secrets masked)")
@@ -78,11 +80,11 @@ var subcommands []func(*Factory) *cobra.Command
 
 func (f *Factory) validateGlobal() error {
 	g := &f.Global
-	switch g.Output {
-	case "text", "json", "yaml", "raw":
-	default:
-		return usageErrorf("--output %q: want text, json, yaml or raw", g.Output)
+	format, err := render.ParseFormat(g.Output)
+	if err != nil {
+		return usageErrorf("--output %q: want %s", g.Output, render.FormatUsage())
 	}
+	g.Output = format.String() // the commands compare the canonical name ("text", "raw")
 	switch g.Color {
 	case "auto", "always", "never":
 	default:

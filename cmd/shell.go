@@ -143,27 +143,6 @@ func profileNames(c *Connection) []string {
 	return file.Order
 }
 
-// shellArgs says what the positional args of each subcommand complete to
-// in the REPL (SPEC §5); the last kind repeats.
-var shellArgs = map[string][]completion.ArgKind{
-	"hangup":         {completion.ArgChannel, completion.ArgNone},
-	"originate":      {completion.ArgEndpoint, completion.ArgNone},
-	"action":         {completion.ArgAction},
-	"command":        {completion.ArgCLI},
-	"queue status":   {completion.ArgQueue, completion.ArgNone},
-	"queue summary":  {completion.ArgQueue, completion.ArgNone},
-	"queue reset":    {completion.ArgQueue, completion.ArgNone},
-	"queue reload":   {completion.ArgQueue, completion.ArgNone},
-	"queue log":      {completion.ArgQueue, completion.ArgNone},
-	"queue add":      {completion.ArgQueue, completion.ArgEndpoint, completion.ArgNone},
-	"queue remove":   {completion.ArgQueue, completion.ArgMember, completion.ArgNone},
-	"queue pause":    {completion.ArgMember, completion.ArgNone},
-	"queue unpause":  {completion.ArgMember, completion.ArgNone},
-	"queue penalty":  {completion.ArgMember, completion.ArgNone},
-	"profiles show":  {completion.ArgProfile, completion.ArgNone},
-	"profiles check": {completion.ArgProfile, completion.ArgNone},
-}
-
 // shellCommands turns the command tree into the REPL's completion commands
 // and its help topics.
 func shellCommands(f *Factory) ([]completion.Command, []shell.Topic) {
@@ -176,7 +155,7 @@ func shellCommands(f *Factory) ([]completion.Command, []shell.Topic) {
 	var topics []shell.Topic
 	CommandTree(f, func(path []string, flags []string, c *cobra.Command) {
 		key := strings.Join(path, " ")
-		n := &node{cmd: completion.Command{Name: path[len(path)-1], Flags: flags, Args: shellArgs[key]}}
+		n := &node{cmd: completion.Command{Name: path[len(path)-1], Flags: flags, Args: completion.SubcommandArgs(key)}}
 		byPath[key] = n
 		parent := byPath[strings.Join(path[:len(path)-1], " ")]
 		if parent != nil {

@@ -95,15 +95,15 @@ func completeBlockLine(above, line string, snap *Snapshot) Result {
 
 // completeFirst offers subcommands and action names together.
 func completeFirst(cur word, snap *Snapshot) Result {
-	lead, prefix := splitLead(cur)
+	ld := leadAt(cur, 0)
 	var out []string
 	for i := range snap.Commands {
-		if prefixFold(snap.Commands[i].Name, prefix) {
+		if prefixFold(snap.Commands[i].Name, ld.prefix) {
 			out = append(out, snap.Commands[i].Name)
 		}
 	}
-	out = appendActions(out, snap.Actions, prefix)
-	return Result{Word: cur.raw, Candidates: finish(out, lead, cur.open)}
+	out = appendActions(out, snap.Actions, ld.prefix)
+	return Result{Word: cur.raw, Candidates: finish(out, ld)}
 }
 
 // completeHeader completes the value of a raw block's header line; Word is
@@ -116,7 +116,7 @@ func completeHeader(key, val string, snap *Snapshot) Result {
 	} else {
 		out = appendParamValues(out, key, "", val, nil, snap)
 	}
-	return Result{Word: val, Candidates: finish(out, "", true)}
+	return Result{Word: val, Candidates: tidy(out)}
 }
 
 // completeCommand walks c's words: subcommands while no positional arg has
@@ -159,18 +159,18 @@ func completeCommand(c *Command, rest []word, cur word, snap *Snapshot) Result {
 	}
 
 	if pending != "" {
-		lead, prefix := splitLead(cur)
-		res.Candidates = finish(appendFlagValues(nil, c, pending, prefix, queue, snap), lead, cur.open)
+		ld := leadAt(cur, 0)
+		res.Candidates = finish(appendFlagValues(nil, c, pending, ld.prefix, queue, snap), ld)
 		return res
 	}
 	if !dashdash && strings.HasPrefix(cur.value, "-") {
-		if name, lead, prefix, ok := splitKeyValue(cur); ok {
+		if name, ld, ok := splitKeyValue(cur); ok {
 			if _, takes := flagArg(c, name); takes {
-				res.Candidates = finish(appendFlagValues(nil, c, name, prefix, queue, snap), lead, cur.open)
+				res.Candidates = finish(appendFlagValues(nil, c, name, ld.prefix, queue, snap), ld)
 			}
 			return res
 		}
-		res.Candidates = finish(matchAppend(nil, c.Flags, cur.value), "", cur.open)
+		res.Candidates = finish(matchAppend(nil, c.Flags, cur.value), leadAt(cur, 0))
 		return res
 	}
 
@@ -182,17 +182,17 @@ func completeCommand(c *Command, rest []word, cur word, snap *Snapshot) Result {
 	if j := slices.Index(c.Args, ArgCLI); j >= 0 && n >= j {
 		return completeCLIArg(args[j:], cur, snap)
 	}
-	lead, prefix := splitLead(cur)
+	ld := leadAt(cur, 0)
 	var out []string
 	if n == 0 {
 		for i := range c.Sub {
-			if prefixFold(c.Sub[i].Name, prefix) {
+			if prefixFold(c.Sub[i].Name, ld.prefix) {
 				out = append(out, c.Sub[i].Name)
 			}
 		}
 	}
-	out = appendKind(out, argKind(c.Args, n), prefix, queue, snap)
-	res.Candidates = finish(out, lead, cur.open)
+	out = appendKind(out, argKind(c.Args, n), ld.prefix, queue, snap)
+	res.Candidates = finish(out, ld)
 	return res
 }
 
@@ -205,8 +205,8 @@ func completeAction(name string, given []string, cur word, snap *Snapshot) Resul
 	if !known && isName(name) {
 		res.ParamsMiss = name
 	}
-	if key, lead, prefix, ok := splitKeyValue(cur); ok {
-		res.Candidates = finish(appendParamValues(nil, key, name, prefix, given, snap), lead, cur.open)
+	if key, ld, ok := splitKeyValue(cur); ok {
+		res.Candidates = finish(appendParamValues(nil, key, name, ld.prefix, given, snap), ld)
 		return res
 	}
 	var out []string
@@ -217,7 +217,7 @@ func completeAction(name string, given []string, cur word, snap *Snapshot) Resul
 		}
 		out = append(out, p+"=")
 	}
-	res.Candidates = finish(out, "", true)
+	res.Candidates = tidy(out)
 	return res
 }
 
@@ -305,33 +305,44 @@ func appendMembers(dst []string, members []Member, queue, prefix string) []strin
 	return dst
 }
 
-// completeCLILine completes a "!" line from the CLI cache.
+// completeCLILine completes a "!" line from the CLI cache. The shell sends
+// the text after "!" as it is, and Asterisk's CLI reads its own quotes, so
+// the candidates are the CLI words behind what was typed in front of them
+// in the word (an opening quote), never quoted or escaped.
 func completeCLILine(text string, snap *Snapshot) Result {
 	_, cur := splitLine(text)
-	lead, prefix := splitLead(cur)
+	ld := leadAt(cur, 0)
 	res := Result{Word: cur.raw}
-	cands, miss := cliCandidates(text[:cur.start], prefix, snap)
-	res.Candidates, res.CLIMiss = finish(cands, lead, true), miss
+	cands, miss := cliCandidates(text[:cur.start], ld.prefix, snap)
+	if ld.text != "" {
+		cands = slices.DeleteFunc(cands, func(c string) bool { return !strings.HasPrefix(c, ld.kept) })
+		for i, c := range cands {
+			cands[i] = ld.text + c[len(ld.kept):]
+		}
+	}
+	res.Candidates, res.CLIMiss = tidy(cands), miss
 	return res
 }
 
 // completeCLIArg completes a CLI word inside a subcommand's args (`command
-// core sh`), where one quoted arg may hold several CLI words (`command "core sh`).
+// core sh`), where one quoted arg may hold several CLI words (`command "core
+// sh`): what is in front of the last of them stays in front of every
+// candidate.
 func completeCLIArg(args []string, cur word, snap *Snapshot) Result {
 	res := Result{Word: cur.raw}
-	lead, prefix := splitLead(cur)
+	ld := leadAt(cur, 0)
 	line := strings.Join(args, " ")
 	if i := strings.LastIndexAny(cur.raw, " \t"); i >= 0 {
-		lead, prefix = cur.raw[:i+1], unquote(cur.raw[i+1:])
+		ld = leadAt(cur, i+1)
 		if line != "" {
 			line += " "
 		}
-		line += unquote(lead)
+		line += textOf(cur.raw[:i+1])
 	} else if line != "" {
 		line += " "
 	}
-	cands, miss := cliCandidates(line, prefix, snap)
-	res.Candidates, res.CLIMiss = finish(cands, lead, true), miss
+	cands, miss := cliCandidates(line, ld.prefix, snap)
+	res.Candidates, res.CLIMiss = finish(cands, ld), miss
 	return res
 }
 

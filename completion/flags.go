@@ -1,5 +1,7 @@
 package completion
 
+import "github.com/amsh/amsh/render"
+
 // defaultFlagArgs are amsh's flags that take a value (cmd/ defines them),
 // with what the value completes to. They stand in for Command.FlagArgs when
 // the REPL leaves it nil, and give a kind to a flag FlagArgs lists as
@@ -17,14 +19,15 @@ var defaultFlagArgs = map[string]ArgKind{
 	"--channel-id": ArgNone, "--answer-timeout": ArgNone,
 	"--penalty": ArgNone, "--name": ArgNone, "--reason": ArgNone, "--state-interface": ArgNone,
 	"--uniqueid": ArgNone, "--message": ArgNone,
-	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone,
+	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone, "--buffer": ArgNone, "--mask": ArgNone,
 	"--tech": ArgNone,
 }
 
-// flagChoices are the fixed values some flags take.
+// flagChoices are the fixed values some flags take. The output formats are
+// render's (its aliases, such as yml, are accepted but not offered).
 var flagChoices = map[string][]string{
-	"--output": {"json", "raw", "text", "yaml"},
-	"-o":       {"json", "raw", "text", "yaml"},
+	"--output": render.FormatNames(),
+	"-o":       render.FormatNames(),
 	"--color":  {"always", "auto", "never"},
 	"--tech":   {"pjsip", "sip"},
 	// The hangup causes an operator most often wants (cmd/ offers the same).

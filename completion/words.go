@@ -3,80 +3,104 @@ package completion
 import (
 	"slices"
 	"strings"
+
+	"github.com/amsh/amsh/internal/lex"
 )
 
-// word is one word of a REPL line. Words are split on blanks; a double
-// quote opens or closes a quoted run anywhere in a word, so
-// `"core show channels"` and `Data="a b"` are one word each.
+// word is one word of a REPL line, as lex reads it (the shell splits the
+// lines it runs by the same grammar), so `"core show channels"`,
+// `Data="a b"`, `'Support Line'` and `Support\ Line` are one word each.
 type word struct {
 	start int    // offset of the word's first byte in the line
-	raw   string // as typed, quotes included
-	value string // with the quotes removed
-	open  bool   // a quote is still open at the end of the line
+	raw   string // as typed, quotes and backslashes included
+	value string // with the quotes and escapes removed
+	open  bool   // the line ends inside the word's quote (or after a backslash)
 }
 
 // splitLine splits the text before the cursor into the finished words and
 // the word under the cursor: the last one, or an empty word at the end when
 // the text ends in a blank (or is empty).
 func splitLine(s string) (done []word, cur word) {
-	i := 0
-	for {
-		for i < len(s) && isBlank(s[i]) {
-			i++
-		}
-		if i == len(s) {
-			return done, word{start: len(s)}
-		}
-		start, quoted, quotes := i, false, false
-		for i < len(s) && (quoted || !isBlank(s[i])) {
-			if s[i] == '"' {
-				quoted, quotes = !quoted, true
-			}
-			i++
-		}
-		w := word{start: start, raw: s[start:i], value: s[start:i], open: quoted}
-		if quotes {
-			w.value = strings.ReplaceAll(w.raw, `"`, "")
-		}
-		if i == len(s) {
-			return done, w
-		}
-		done = append(done, w)
+	ws, _ := lex.Split(s)
+	cur = word{start: len(s)}
+	if n := len(ws); n > 0 && ws[n-1].End == len(s) {
+		cur = toWord(s, ws[n-1])
+		ws = ws[:n-1]
 	}
+	if len(ws) > 0 {
+		done = make([]word, len(ws))
+		for i, w := range ws {
+			done[i] = toWord(s, w)
+		}
+	}
+	return done, cur
 }
 
-func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+func toWord(s string, w lex.Word) word {
+	return word{start: w.Start, raw: s[w.Start:w.End], value: w.Text, open: w.Open}
+}
 
-// splitLead splits the word under the cursor into what stays in front of
-// every candidate (an opening quote) and the unquoted text to match.
-func splitLead(w word) (lead, prefix string) {
-	if strings.HasPrefix(w.raw, `"`) {
-		return `"`, w.value
+// lead says how the candidates for the word under the cursor are written:
+// each is text, then the candidate's value after kept, written to go on
+// where text leaves off, so the line still reads as the shell reads it.
+type lead struct {
+	text   string    // the raw text kept in front of every candidate
+	prefix string    // the unquoted text typed so far, to match values by
+	kept   string    // the value's text already typed inside text (before an open quote)
+	quote  lex.State // Plain, or the quote open at the end of text
+	escape bool      // outside quotes, the word escapes with backslashes: so do the candidates
+}
+
+// leadAt splits the raw word w at byte i, where the value being completed
+// starts (0, or after "Key=" or "--flag="):
+//
+//   - no quote open: the value is written whole after w.raw[:i], quoted when
+//     it needs it ("Support Line" in double quotes), or escaped with
+//     backslashes when the word already is (Support\ Line);
+//   - a quote opened at or after i and left open ('su, Queue="Sup): what
+//     was typed up to and with the quote stays, the rest of the value is
+//     written inside that quote (so a value is offered only when what was
+//     typed before the quote matches it exactly, case included);
+//   - a quote opened before i ("Data=x): the value is written inside it.
+//
+// A double quote is left open, as typed, so more can be typed in it; a
+// single quote is closed after the value, so the word is whole.
+func leadAt(w word, i int) lead {
+	ws, end := lex.Split(w.raw)
+	if len(ws) != 1 {
+		return lead{text: w.raw[:i], prefix: w.value}
 	}
-	return "", w.value
+	before := textOf(w.raw[:i])
+	ld := lead{text: w.raw[:i], prefix: strings.TrimPrefix(ws[0].Text, before)}
+	switch end {
+	case lex.Single, lex.Double:
+		ld.quote = end
+		if q := ws[0].Quote; q >= i {
+			ld.text = w.raw[:q+1]
+			ld.kept = strings.TrimPrefix(textOf(w.raw[:q+1]), before)
+		}
+	default:
+		ld.escape = strings.IndexByte(w.raw[i:], '\\') >= 0
+	}
+	return ld
+}
+
+// textOf is what a part of one word reads as.
+func textOf(raw string) string {
+	if ws, _ := lex.Split(raw); len(ws) == 1 {
+		return ws[0].Text
+	}
+	return ""
 }
 
 // splitKeyValue splits a "Key=Value" or "--flag=value" word at its first
-// '=': lead is the raw text through the '=' (and an opening quote right
-// after it), key and prefix are unquoted.
-func splitKeyValue(w word) (key, lead, prefix string, ok bool) {
+// '=': key is unquoted, and ld writes the values after the '='.
+func splitKeyValue(w word) (key string, ld lead, ok bool) {
 	eq := strings.IndexByte(w.raw, '=')
 	if eq < 0 {
-		return "", "", "", false
+		return "", lead{}, false
 	}
-	lead, rest := w.raw[:eq+1], w.raw[eq+1:]
-	if strings.HasPrefix(rest, `"`) {
-		lead += `"`
-		rest = rest[1:]
-	}
-	return unquote(w.raw[:eq]), lead, unquote(rest), true
-}
-
-func unquote(s string) string {
-	if strings.IndexByte(s, '"') < 0 {
-		return s
-	}
-	return strings.ReplaceAll(s, `"`, "")
+	return textOf(w.raw[:eq]), leadAt(w, eq+1), true
 }
 
 // matchAppend appends the candidates that start with prefix, ignoring ASCII
@@ -139,16 +163,24 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// finish turns matched values into candidates: each behind lead, quoted when
-// it holds a blank and no quote is open yet, then sorted and without repeats.
-// It reuses values, which must be the caller's own.
-func finish(values []string, lead string, open bool) []string {
+// finish turns matched values into candidates written by ld (see lead),
+// sorted and without repeats. It reuses values, which must be the caller's
+// own.
+func finish(values []string, ld lead) []string {
+	if ld.kept != "" {
+		values = slices.DeleteFunc(values, func(v string) bool { return !strings.HasPrefix(v, ld.kept) })
+	}
 	if len(values) == 0 {
 		return nil
 	}
-	quotable := !open && !strings.HasSuffix(lead, `"`)
-	if lead != "" || quotable {
-		decorate(values, lead, quotable)
+	decorate(values, ld)
+	return tidy(values)
+}
+
+// tidy sorts values and drops repeats.
+func tidy(values []string) []string {
+	if len(values) == 0 {
+		return nil
 	}
 	// The lists are kept sorted, so one pass usually proves it.
 	for i := 1; i < len(values); i++ {
@@ -160,32 +192,35 @@ func finish(values []string, lead string, open bool) []string {
 	return values
 }
 
-// decorate puts lead in front of every value, and quotes those with a
-// blank when quotable. The new strings share one allocation: 10,000
-// "Channel=..." candidates are one string, not 10,000.
-func decorate(values []string, lead string, quotable bool) {
-	size, changed := 0, false
+// decorate writes every value as ld says. The new strings share one
+// allocation: 10,000 "Channel=..." candidates are one string, not 10,000.
+func decorate(values []string, ld lead) {
+	size, changed := 0, ld.text != "" || ld.quote != lex.Plain
 	for _, v := range values {
-		size += len(lead) + len(v)
-		if quotable && hasBlank(v) {
-			size += 2
+		size += len(ld.text) + len(v) + 2
+		if !changed && lex.NeedsQuoting(v) {
 			changed = true
 		}
 	}
-	if lead == "" && !changed {
+	if !changed {
 		return
 	}
 	var b strings.Builder
 	b.Grow(size)
 	ends := make([]int, len(values))
 	for i, v := range values {
-		b.WriteString(lead)
-		if quotable && hasBlank(v) {
-			b.WriteByte('"')
-			b.WriteString(v)
-			b.WriteByte('"')
-		} else {
-			b.WriteString(v)
+		b.WriteString(ld.text)
+		v = v[len(ld.kept):]
+		switch {
+		case ld.quote == lex.Single:
+			b.WriteString(lex.Escape(v, lex.Single))
+			b.WriteByte('\'')
+		case ld.quote == lex.Double:
+			b.WriteString(lex.Escape(v, lex.Double))
+		case ld.escape:
+			b.WriteString(lex.Escape(v, lex.Plain))
+		default:
+			b.WriteString(lex.Quote(v))
 		}
 		ends[i] = b.Len()
 	}
@@ -193,8 +228,4 @@ func decorate(values []string, lead string, quotable bool) {
 	for i, end := range ends {
 		values[i], start = all[start:end], end
 	}
-}
-
-func hasBlank(s string) bool {
-	return strings.IndexByte(s, ' ') >= 0 || strings.IndexByte(s, '\t') >= 0
 }

@@ -12,6 +12,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/amsh/amsh/ami"
@@ -27,7 +28,15 @@ const (
 	Raw
 )
 
+// formatNames are the output formats' names, in the order help lists them.
+// They are the one list: the root's --output check, its help text and the
+// completion of -o values are all built from it (FormatNames, ParseFormat,
+// FormatUsage).
 var formatNames = [...]string{Text: "text", JSON: "json", YAML: "yaml", Raw: "raw"}
+
+// formatAliases are other names ParseFormat accepts: yml, the file
+// extension, is yaml.
+var formatAliases = map[string]Format{"yml": YAML}
 
 func (f Format) String() string {
 	if f >= 0 && int(f) < len(formatNames) {
@@ -36,20 +45,37 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// ParseFormat reads an --output value: text, json, yaml (or yml) or raw,
-// case-insensitive.
-func ParseFormat(s string) (Format, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "text":
-		return Text, nil
-	case "json":
-		return JSON, nil
-	case "yaml", "yml":
-		return YAML, nil
-	case "raw":
-		return Raw, nil
+// FormatNames returns the output formats' names: text, json, yaml, raw.
+// Aliases are not among them.
+func FormatNames() []string { return slices.Clone(formatNames[:]) }
+
+// FormatUsage describes the values --output takes, for help and errors:
+// "text, json, yaml or raw (yml is yaml)".
+func FormatUsage() string {
+	n := len(formatNames)
+	s := strings.Join(formatNames[:n-1], ", ") + " or " + formatNames[n-1]
+	aliases := make([]string, 0, len(formatAliases))
+	for a, f := range formatAliases {
+		aliases = append(aliases, a+" is "+f.String())
 	}
-	return 0, fmt.Errorf("unknown output format %q (want text, json, yaml or raw)", s)
+	slices.Sort(aliases)
+	if len(aliases) > 0 {
+		s += " (" + strings.Join(aliases, ", ") + ")"
+	}
+	return s
+}
+
+// ParseFormat reads an --output value: one of FormatNames or an alias (yml),
+// case-insensitive, blanks around it ignored.
+func ParseFormat(s string) (Format, error) {
+	name := strings.ToLower(strings.TrimSpace(s))
+	if i := slices.Index(formatNames[:], name); i >= 0 {
+		return Format(i), nil
+	}
+	if f, ok := formatAliases[name]; ok {
+		return f, nil
+	}
+	return 0, fmt.Errorf("unknown output format %q (want %s)", s, FormatUsage())
 }
 
 // Options says how a Renderer writes.

@@ -14,6 +14,7 @@
 // a secret.
 //
 // It must not import cmd (cmd imports it, and hands it callbacks), parse AMI
-// bytes (ami/ does) or render results (render/ does; the one-line event
-// summary, which render has no form for, is the exception in eventline.go).
+// bytes (ami/ does) or render results (render/ does, the one-line event
+// summary included: render.AppendEventLine). A line is split into words by
+// internal/lex, the grammar completion reads too.
 package shell

@@ -181,7 +181,7 @@ func (p *printer) run() {
 		if f := p.filter.Load(); f != nil && !f.match(m) {
 			return
 		}
-		buf = appendEventLine(buf[:0], m, time.Now(), width, p.colour)
+		buf = render.AppendEventLine(buf[:0], m, time.Now(), width, p.colour)
 		p.con.write(buf)
 	}
 	for {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/amsh/amsh/completion"
+	"github.com/amsh/amsh/internal/lex"
 	"github.com/chzyer/readline"
 )
 
@@ -94,8 +95,9 @@ func (e *rlEditor) Close() error {
 // completer adapts completion.Complete to readline, which can only append
 // to the word before the cursor: it is given the suffixes of the candidates
 // that extend the word. A single candidate whose case differs from what was
-// typed ("coreshowch" → CoreShowChannels) is put right by the Listener,
-// which runs after the key and may rewrite the line.
+// typed ("coreshowch" → CoreShowChannels), or that is written differently
+// (Sup → "Support Line", quoted), is put in place of the word by the
+// Listener, which runs after the key and may rewrite the line.
 type completer struct {
 	complete func(before string) completion.Result
 
@@ -103,9 +105,11 @@ type completer struct {
 	fix *caseFix // set by Do, applied by OnChange for the same Tab
 }
 
-// caseFix replaces the runes [start, end) of the line with word.
+// caseFix replaces the runes [start, end) of the line, when they still
+// read typed, with word.
 type caseFix struct {
 	start, end int
+	typed      string
 	word       []rune
 }
 
@@ -116,8 +120,8 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	c.mu.Lock()
 	c.fix = nil
 	if fix != "" {
-		start := pos - n
-		c.fix = &caseFix{start: start, end: start + utf8.RuneCountInString(fix), word: []rune(fix)}
+		start, typed := pos-n, res.Word+suffixes[0]
+		c.fix = &caseFix{start: start, end: start + utf8.RuneCountInString(typed), typed: typed, word: []rune(fix)}
 	}
 	c.mu.Unlock()
 	out := make([][]rune, len(suffixes))
@@ -136,17 +140,22 @@ func (c *completer) OnChange(line []rune, pos int, key rune) ([]rune, int, bool)
 	fix := c.fix
 	c.fix = nil
 	c.mu.Unlock()
-	if fix == nil || fix.end > len(line) || !strings.EqualFold(string(line[fix.start:fix.end]), string(fix.word)) {
+	if fix == nil || fix.end > len(line) || string(line[fix.start:fix.end]) != fix.typed {
 		return nil, 0, false
 	}
 	out := append(append(append([]rune(nil), line[:fix.start]...), fix.word...), line[fix.end:]...)
+	if pos >= fix.end {
+		pos += len(fix.word) - (fix.end - fix.start)
+	}
 	return out, pos, true
 }
 
 // insertions turns a completion result into what readline appends: the
 // suffix of each candidate after the word typed (n runes of it), plus a
 // space after a lone finished word. fix, when set, is the lone candidate
-// whose case differs from what was typed: the line should end up holding it.
+// whose case differs from what was typed, or the lone candidate that does
+// not extend it at all (nothing is appended then): the line should end up
+// holding it in place of the word.
 func insertions(res completion.Result) (suffixes []string, n int, fix string) {
 	word := res.Word
 	n = utf8.RuneCountInString(word)
@@ -156,7 +165,8 @@ func insertions(res completion.Result) (suffixes []string, n int, fix string) {
 		}
 		suffixes = append(suffixes, c[len(word):])
 	}
-	if len(suffixes) == 1 {
+	switch {
+	case len(suffixes) == 1:
 		c := word + suffixes[0]
 		if full := res.Candidates[indexFold(res.Candidates, c)]; full != c {
 			fix = full
@@ -166,6 +176,11 @@ func insertions(res completion.Result) (suffixes []string, n int, fix string) {
 			if fix != "" {
 				fix += " "
 			}
+		}
+	case len(suffixes) == 0 && len(res.Candidates) == 1:
+		suffixes, fix = []string{""}, res.Candidates[0]
+		if finished(fix) {
+			fix += " "
 		}
 	}
 	return suffixes, n, fix
@@ -181,7 +196,12 @@ func indexFold(cs []string, s string) int {
 }
 
 // finished reports whether a completed word is whole, so a space may follow:
-// not a "Key=" or "--flag=" awaiting its value, not inside an open quote.
+// not a "Key=" or "--flag=" awaiting its value, not inside an open quote
+// (read as the shell reads its lines).
 func finished(w string) bool {
-	return !strings.HasSuffix(w, "=") && strings.Count(w, `"`)%2 == 0 && strings.Count(w, `'`)%2 == 0
+	if strings.HasSuffix(w, "=") {
+		return false
+	}
+	_, end := lex.Split(w)
+	return end == lex.Plain
 }

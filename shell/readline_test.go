@@ -26,6 +26,10 @@ func TestInsertions(t *testing.T) {
 			[]string{"ueue"}, 5, ""},
 		{"case put right", completion.Result{Word: "coreshowchan", Candidates: []string{"CoreShowChannels"}},
 			[]string{"nels "}, 12, "CoreShowChannels "},
+		{"a single quote closed", completion.Result{Word: "'su", Candidates: []string{"'support'"}},
+			[]string{"pport' "}, 3, ""},
+		{"written otherwise: quoted", completion.Result{Word: "Sup", Candidates: []string{`"Support Line"`}},
+			[]string{""}, 3, `"Support Line" `},
 		{"nothing", completion.Result{Word: "zz"}, nil, 2, ""},
 		{"after a space", completion.Result{Word: "", Candidates: []string{"on", "off"}}, []string{"on", "off"}, 0, ""},
 	} {

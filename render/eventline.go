@@ -1,4 +1,4 @@
-package shell
+package render
 
 import (
 	"strconv"
@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/amsh/amsh/ami"
-	"github.com/amsh/amsh/render"
 )
 
 // An event in the REPL is one line above the prompt, not the Key: Value
@@ -20,21 +19,17 @@ import (
 // Channel first, then the event's own headers, then the channel snapshot
 // Asterisk repeats in every channel event (ChannelState, CallerIDNum,
 // Uniqueid...), each group in arrival order. Numeric codes are decoded as
-// render decodes them; empty and "<unknown>" values and Privilege are left
-// out; a value with a blank or a control character is quoted (so a
-// CallerIDName cannot move the cursor); the whole is cut to the terminal
-// width with "…" so it never wraps (a wrapped
-// line would break readline's redraw of the prompt).
+// Decode decodes them; empty and "<unknown>" values and Privilege are left
+// out; a value with a blank, a quote, a backslash or anything not printable
+// is quoted (so a CallerIDName cannot move the cursor); the whole is cut to
+// the terminal width with "…" so it never wraps (a wrapped line breaks
+// readline's redraw of the prompt). Width is display width, as everywhere
+// in render: a CJK character takes two columns.
 
-const (
-	sgrReset  = "\x1b[0m"
-	sgrDim    = "\x1b[2m"
-	sgrYellow = "\x1b[1;33m"
-)
-
-// appendEventLine appends m's one-line summary and a newline to b. width is
-// the terminal's (0: no limit); colour dims the time and colours the name.
-func appendEventLine(b []byte, m *ami.Message, at time.Time, width int, colour bool) []byte {
+// AppendEventLine appends m's one-line summary and a newline to b. width is
+// the terminal's in columns (0: no limit); at is the time shown; colour dims
+// the time and colours the event name.
+func AppendEventLine(b []byte, m *ami.Message, at time.Time, width int, colour bool) []byte {
 	start := len(b)
 	visible := 0 // columns written so far, escapes excluded
 	limit := 0
@@ -42,24 +37,27 @@ func appendEventLine(b []byte, m *ami.Message, at time.Time, width int, colour b
 		limit = width - 1 // the last column would make some terminals wrap
 	}
 	full := false
-	// put appends s if it fits; when it does not, as much of it as fits and "…".
+	// put appends s if it fits and leaves a column for "…"; when it does
+	// not, as much of it as fits and "…". So the line is never wider than
+	// limit, even cut right after a wide character.
 	put := func(s string) {
 		if full {
 			return
 		}
-		n := utf8.RuneCountInString(s)
-		if limit == 0 || visible+n <= limit {
+		n := displayWidth(s)
+		if limit == 0 || visible+n < limit {
 			b = append(b, s...)
 			visible += n
 			return
 		}
-		room := limit - visible - 1
+		room := limit - visible - 1 // "…" takes one column
 		for _, r := range s {
-			if room <= 0 {
+			w := displayWidth(string(r))
+			if w > room {
 				break
 			}
 			b = utf8.AppendRune(b, r)
-			room--
+			room -= w
 		}
 		b = append(b, "…"...)
 		full = true
@@ -78,24 +76,22 @@ func appendEventLine(b []byte, m *ami.Message, at time.Time, width int, colour b
 	style(sgrYellow)
 	put(quoteIfNeeded(event))
 	style(sgrReset)
-	// Channel first, then what this event says, then the channel snapshot
-	// every channel event repeats (ChannelState, CallerIDNum, Uniqueid...).
 	for pass := 0; pass < 3 && !full; pass++ {
 		for _, h := range m.Headers {
-			if skipHeader(h) {
+			if skipInLine(h) {
 				continue
 			}
 			channel := strings.EqualFold(h.Key, "Channel")
 			switch pass {
-			case 0:
+			case 0: // Channel
 				if !channel {
 					continue
 				}
-			case 1:
+			case 1: // what this event says
 				if channel || snapshotHeader(h.Key) {
 					continue
 				}
-			case 2:
+			case 2: // the channel snapshot
 				if !snapshotHeader(h.Key) {
 					continue
 				}
@@ -104,7 +100,7 @@ func appendEventLine(b []byte, m *ami.Message, at time.Time, width int, colour b
 			put(quoteIfNeeded(h.Key))
 			put("=")
 			put(quoteIfNeeded(h.Value))
-			if meaning, ok := render.Decode(event, h.Key, h.Value); ok {
+			if meaning, ok := Decode(event, h.Key, h.Value); ok {
 				put(" (" + meaning + ")")
 			}
 			if full {
@@ -121,9 +117,9 @@ func appendEventLine(b []byte, m *ami.Message, at time.Time, width int, colour b
 	return append(b, '\n')
 }
 
-// skipHeader leaves out what says nothing in one line: the name (already
+// skipInLine leaves out what says nothing in one line: the name (already
 // first), Privilege, and empty or "<unknown>" values.
-func skipHeader(h ami.Header) bool {
+func skipInLine(h ami.Header) bool {
 	return h.Value == "" || h.Value == "<unknown>" ||
 		strings.EqualFold(h.Key, "Event") || strings.EqualFold(h.Key, "Privilege")
 }
@@ -146,15 +142,16 @@ func snapshotHeader(key string) bool {
 	return false
 }
 
-// quoteIfNeeded quotes s (Go syntax) when it holds a blank, a quote, a
-// control character or invalid UTF-8, so the line stays one line of
-// KEY=VALUE words.
+// quoteIfNeeded quotes s (Go syntax) when it is empty or holds a blank, a
+// quote, a backslash, invalid UTF-8 or a character that is not printable
+// (control and format characters, such as bidirectional overrides), so the
+// line stays one line of KEY=VALUE words and the terminal only shows it.
 func quoteIfNeeded(s string) string {
 	if s == "" {
 		return `""`
 	}
 	for _, r := range s {
-		if r == utf8.RuneError || r == ' ' || r == '"' || r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) {
+		if r == utf8.RuneError || r == ' ' || r == '"' || r == '\\' || unicode.IsSpace(r) || !strconv.IsPrint(r) {
 			return strconv.Quote(s)
 		}
 	}
