@@ -57,9 +57,10 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 60s ./ami/
 
-# Man pages from the command tree, one per command, into ./man.
+# Man pages from the command tree, one per command, into ./man (roff written by tools/man itself:
+# no download needed). `man ./man/amsh.1` reads one.
 man:
-	$(GO) run ./tools/man ./man
+	$(GO) run -ldflags '$(LDFLAGS)' ./tools/man ./man
 
 clean:
 	rm -rf bin man

@@ -105,7 +105,13 @@ func (f *Factory) resolve() (*Connection, error) {
 		}
 	}
 	if host != "" {
-		h, port, err := profile.ParseHostPort(host, c.TLS != nil)
+		// A host without a port keeps the profile's port (5039 by default with
+		// TLS), so --host moves a profile to another machine and nothing else.
+		port := profile.DefaultPort
+		if c.Profile != nil {
+			port = c.Profile.Port
+		}
+		h, port, err := profile.ParseHostPort(host, port)
 		if err != nil {
 			return nil, &UsageError{Err: fmt.Errorf("--host: %w", err)}
 		}

@@ -55,9 +55,15 @@ func newCmdProfilesList(f *Factory) *cobra.Command {
 		Short: "List the profiles in the profiles file (never connects)",
 		Long: `List the profiles in the profiles file: name, address, user, login method,
 TLS, and which one is the default (the file's default:, or its only profile).
-Nothing is dialled and no secret is read.`,
+Nothing is dialled and no secret is read.
+
+A profile with a mistake in it is listed with its error (file, line and key)
+in an ERROR column, and the others are listed as usual; commands that use
+another profile still work. -o json and -o yaml give one object per profile
+with the keys name, host, port, username, auth, tls and default, or name,
+default and error for a broken one.`,
 		Example: `  amsh profiles list
-  amsh profiles list -o json | jq -r '.[].NAME'`,
+  amsh profiles list -o json | jq -r '.[].name'`,
 		Args: argsNone,
 		RunE: func(*cobra.Command, []string) error { return runProfilesList(f) },
 	}
@@ -120,39 +126,69 @@ func (f *Factory) loadProfilesFile() (*profile.File, string, error) {
 	return file, path, nil
 }
 
-// fileDefaultProfile is the profile Select("") picks: the default, or the only one.
+// fileDefaultProfile is the profile Select("") picks: the default, or the
+// only one; "" when default: names no profile.
 func fileDefaultProfile(file *profile.File) string {
-	if file.Default != "" {
-		return file.Default
-	}
-	if len(file.Order) == 1 {
-		return file.Order[0]
-	}
-	return ""
+	return file.DefaultName()
 }
 
-// runProfilesList prints the profiles file as a table. It never dials.
+// runProfilesList prints the profiles file as a table, or as a list of
+// documents in json and yaml. It never dials. A broken profile is listed
+// with its error; a default: that names no profile is a note on stderr.
 func runProfilesList(f *Factory) error {
 	file, path, err := f.loadProfilesFile()
 	if err != nil {
 		return err
 	}
-	cols := []string{"NAME", "HOST:PORT", "USER", "AUTH", "TLS", "DEFAULT"}
-	var rows [][]string
+	var names []string
+	def := ""
 	if file != nil {
-		def := fileDefaultProfile(file)
-		for _, name := range file.Order {
-			p := file.Profiles[name]
-			rows = append(rows, []string{name, p.Addr(), p.Username, p.Auth, strconv.FormatBool(p.TLS), strconv.FormatBool(name == def)})
+		names, def = file.Names, fileDefaultProfile(file)
+		if err := file.DefaultError(); err != nil {
+			f.note("note: %v", err)
 		}
 	}
-	if len(rows) == 0 && (f.Global.Output == "text" || f.Global.Output == "raw") {
+	if f.ownDocument() {
+		docs := []fields{}
+		for _, name := range names {
+			if ce := file.Broken[name]; ce != nil {
+				docs = append(docs, fields{{"name", name}, {"default", name == def}, {"error", ce.Error()}})
+				continue
+			}
+			p := file.Profiles[name]
+			docs = append(docs, fields{
+				{"name", name}, {"host", p.Host}, {"port", p.Port}, {"username", p.Username},
+				{"auth", p.Auth}, {"tls", p.TLS}, {"default", name == def},
+			})
+		}
+		return f.writeDocument(docs)
+	}
+	if len(names) == 0 && (f.Global.Output == "text" || f.Global.Output == "raw") {
 		where := path
 		if where == "" {
 			where = "$HOME/.config/amsh/profiles.yaml"
 		}
 		f.note("no profiles in %s; see profiles.yaml.example, or use --host HOST --user NAME", where)
 		return nil
+	}
+	cols := []string{"NAME", "HOST:PORT", "USER", "AUTH", "TLS", "DEFAULT"}
+	broken := file != nil && len(file.Broken) > 0
+	if broken {
+		cols = append(cols, "ERROR")
+	}
+	var rows [][]string
+	for _, name := range names {
+		isDef := strconv.FormatBool(name == def)
+		if ce := file.Broken[name]; ce != nil {
+			rows = append(rows, []string{name, "", "", "", "", isDef, ce.Error()})
+			continue
+		}
+		p := file.Profiles[name]
+		row := []string{name, p.Addr(), p.Username, p.Auth, strconv.FormatBool(p.TLS), isDef}
+		if broken {
+			row = append(row, "")
+		}
+		rows = append(rows, row)
 	}
 	return f.Renderer().Table("", cols, rows)
 }
@@ -183,42 +219,55 @@ func runProfilesShow(f *Factory, opts *ProfilesOptions) error {
 	if err != nil {
 		return err
 	}
-	return f.Renderer().Fields(profileFields(p.Redacted(), file))
+	return f.writeFields(profileFields(p.Redacted(), file))
+}
+
+// writeFields prints one document: typed in json and yaml, an aligned
+// Key: Value block otherwise.
+func (f *Factory) writeFields(doc fields) error {
+	if f.ownDocument() {
+		return f.writeDocument(doc)
+	}
+	kv := make([][2]string, len(doc))
+	for i, p := range doc {
+		kv[i] = [2]string{p.Key, fmt.Sprint(p.Value)}
+	}
+	return f.Renderer().Fields(kv)
 }
 
 // profileFields lists a profile under the keys of the profiles file, so
 // what is shown can be copied back into it. Of the secret sources, only the
 // one set is shown; a literal secret has already been redacted.
-func profileFields(p *profile.Profile, file *profile.File) [][2]string {
-	kv := [][2]string{
+func profileFields(p *profile.Profile, file *profile.File) fields {
+	doc := fields{
 		{"name", p.Name},
 		{"file", file.Path},
-		{"default", strconv.FormatBool(p.Name == fileDefaultProfile(file))},
+		{"default", p.Name == fileDefaultProfile(file)},
 		{"host", p.Host},
-		{"port", strconv.Itoa(p.Port)},
+		{"port", p.Port},
 		{"username", p.Username},
 	}
 	switch {
 	case p.Secret != "":
-		kv = append(kv, [2]string{"secret", p.Secret})
+		doc = append(doc, field{"secret", p.Secret})
 	case p.SecretEnv != "":
-		kv = append(kv, [2]string{"secret_env", p.SecretEnv})
+		doc = append(doc, field{"secret_env", p.SecretEnv})
 	case p.SecretFile != "":
-		kv = append(kv, [2]string{"secret_file", p.SecretFile})
+		doc = append(doc, field{"secret_file", p.SecretFile})
 	case p.SecretCommand != "":
-		kv = append(kv, [2]string{"secret_command", p.SecretCommand})
+		doc = append(doc, field{"secret_command", p.SecretCommand})
 	default:
-		kv = append(kv, [2]string{"secret", "(none: $AMSH_SECRET or a prompt)"})
+		doc = append(doc, field{"secret", "(none: $AMSH_SECRET or a prompt)"})
 	}
-	return append(kv,
-		[2]string{"auth", p.Auth},
-		[2]string{"tls", strconv.FormatBool(p.TLS)},
-		[2]string{"tls_ca", p.TLSCA},
-		[2]string{"tls_server_name", p.TLSServerName},
-		[2]string{"tls_insecure", strconv.FormatBool(p.TLSInsecure)},
-		[2]string{"events", p.Events},
-		[2]string{"timeout", p.Timeout.String()},
-		[2]string{"confirm", strconv.FormatBool(p.Confirm)},
+	return append(doc,
+		field{"auth", p.Auth},
+		field{"tls", p.TLS},
+		field{"tls_ca", p.TLSCA},
+		field{"tls_server_name", p.TLSServerName},
+		field{"tls_insecure", p.TLSInsecure},
+		field{"events", p.Events},
+		field{"timeout", p.Timeout.String()},
+		field{"confirm", p.Confirm},
 	)
 }
 
@@ -241,11 +290,11 @@ func runProfilesCheck(ctx context.Context, parent *Factory, opts *ProfilesOption
 	login := time.Since(start)
 	c, _ := f.Connection()
 
-	kv := [][2]string{
+	doc := fields{
 		{"profile", firstNonEmpty(c.ProfileName, "(none)")},
 		{"address", c.Addr},
 		{"username", c.Username},
-		{"tls", strconv.FormatBool(c.TLS != nil)},
+		{"tls", c.TLS != nil},
 		{"banner", s.Banner()},
 	}
 	version, amiVersion := "", ""
@@ -259,18 +308,18 @@ func runProfilesCheck(ctx context.Context, parent *Factory, opts *ProfilesOption
 		// login itself still worked, which is what check is for.
 		f.note("note: %v", err)
 	}
-	kv = append(kv, [2]string{"asterisk_version", version}, [2]string{"ami_version", amiVersion})
+	doc = append(doc, field{"asterisk_version", version}, field{"ami_version", amiVersion})
 
 	pingStart := time.Now()
 	if _, err := f.Send(ctx, s, ami.NewAction("Ping")); err != nil {
 		return err
 	}
 	rtt := time.Since(pingStart)
-	kv = append(kv,
-		[2]string{"login_time", roundRTT(login).String()},
-		[2]string{"round_trip", roundRTT(rtt).String()},
+	doc = append(doc,
+		field{"login_time", roundRTT(login).String()},
+		field{"round_trip", roundRTT(rtt).String()},
 	)
-	if err := f.Renderer().Fields(kv); err != nil {
+	if err := f.writeFields(doc); err != nil {
 		return err
 	}
 	lctx, cancel := f.ActionContext(ctx)

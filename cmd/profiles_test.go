@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -96,11 +97,12 @@ func TestProfilesErrors(t *testing.T) {
 	}{
 		{[]string{"--config", cfg, "profiles", "show", "nope"}, `unknown profile "nope"`},
 		{[]string{"--config", cfg, "profiles", "check", "nope"}, `unknown profile "nope"`},
-		{[]string{"--config", cfg, "profiles", "show", "lab", "prod"}, "too many arguments"},
-		{[]string{"--config", cfg, "profiles", "list", "lab"}, "too many arguments"},
+		{[]string{"--config", cfg, "profiles", "show", "lab", "prod"}, "argument"},
+		{[]string{"--config", cfg, "profiles", "list", "lab"}, "argument"},
 		{[]string{"--config", "/nonexistent/profiles.yaml", "profiles", "list"}, "no such file"},
-		{[]string{"--config", bad, "profiles", "list"}, bad + ":5: profile \"lab\": unknown key \"colour\""},
-		{[]string{"--config", bad, "profiles", "show", "lab"}, "unknown key"},
+		{[]string{"--config", bad, "profiles", "show", "lab"}, bad + ":5: profile \"lab\": unknown key \"colour\""},
+		{[]string{"--config", bad, "profiles", "show"}, bad + ":5: profile \"lab\": unknown key \"colour\""},
+		{[]string{"--config", bad, "ping"}, bad + ":5: profile \"lab\": unknown key \"colour\""},
 	} {
 		r := (&run{Args: tc.args}).exec(t)
 		if r.Code != ExitUsage || !strings.Contains(r.Stderr, tc.want) || strings.Count(r.Stderr, "\n") != 1 || r.Stdout != "" {
@@ -253,5 +255,118 @@ func TestProfilesCheckSandbox(t *testing.T) {
 	r = (&run{Args: []string{"--config", closed, "profiles", "check", "closed"}}).exec(t)
 	if r.Code != ExitConn || !strings.Contains(r.Stderr, "refused") {
 		t.Errorf("closed port: code %d stdout %q stderr %q; want exit 5", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// brokenProfiles copies testdata/profiles/broken.yaml, whose profiles
+// "typo" and "twice" are broken, beside a fake server's address for "good".
+func brokenProfiles(t *testing.T, addr, def string) (path, dir string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "profiles", "broken.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := strings.Cut(addr, ":")
+	body := strings.NewReplacer("HOST", host, "PORT", port, "DEFAULT", def).Replace(string(data))
+	dir = t.TempDir()
+	path = filepath.Join(dir, "profiles.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, dir
+}
+
+// One broken profile does not stop the commands that do not use it:
+// profiles list lists it with its error, the others work, and using it is a
+// usage error that names the file, the line and the key.
+func TestBrokenProfileListedAndAvoided(t *testing.T) {
+	cfg, dir := brokenProfiles(t, "127.0.0.1:5038", "good")
+	for _, name := range []string{"list-broken", "list-broken-json", "list-broken-yaml"} {
+		args := []string{"--config", cfg, "profiles", "list"}
+		if f, ok := strings.CutPrefix(name, "list-broken-"); ok {
+			args = append(args, "-o", f)
+		}
+		r := (&run{Args: args}).exec(t)
+		if r.Code != 0 || r.Stderr != "" {
+			t.Fatalf("%v: code %d stdout %q stderr %q", args, r.Code, r.Stdout, r.Stderr)
+		}
+		golden(t, filepath.Join("profiles", name+".golden"), strings.ReplaceAll(r.Stdout, dir, "$DIR"))
+	}
+	r := (&run{Args: []string{"--config", cfg, "profiles", "list", "-o", "json"}}).exec(t)
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &list); err != nil || len(list) != 4 {
+		t.Fatalf("list -o json: %v\n%s", err, r.Stdout)
+	}
+	if list[0]["name"] != "good" || list[0]["port"] != 5038.0 || list[0]["tls"] != false || list[0]["default"] != true || list[0]["error"] != nil {
+		t.Errorf("good: %v", list[0])
+	}
+	if e, _ := list[1]["error"].(string); list[1]["name"] != "typo" || !strings.Contains(e, cfg+`:12: profile "typo": unknown key "prot" (did you mean "port"?)`) {
+		t.Errorf("typo: %v", list[1])
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-p", "typo", "ping"}, cfg + `:12: profile "typo": unknown key "prot" (did you mean "port"?)`},
+		{[]string{"profiles", "show", "twice"}, cfg + `:16: profile "twice": the profile is written twice (first on line 13); keep one`},
+		{[]string{"profiles", "check", "typo"}, `unknown key "prot"`},
+		{[]string{"-p", "nope", "ping"}, `unknown profile "nope" in ` + cfg + ` (have: good, typo, twice, other)`},
+	} {
+		r := (&run{Args: append([]string{"--config", cfg}, tc.args...)}).exec(t)
+		if r.Code != ExitUsage || !strings.Contains(r.Stderr, tc.want) || strings.Count(r.Stderr, "\n") != 1 {
+			t.Errorf("%v: code %d stderr %q; want exit 2 and one line with %q", tc.args, r.Code, r.Stderr, tc.want)
+		}
+	}
+	if r := (&run{Args: []string{"--config", cfg, "profiles", "show", "other"}}).exec(t); r.Code != 0 || !strings.HasPrefix(r.Stdout, "name:") {
+		t.Errorf("show other: code %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+}
+
+// A working profile is used as ever when another one is broken, by name and
+// as the default.
+func TestBrokenProfileDoesNotStopOthers(t *testing.T) {
+	for _, args := range [][]string{{"-p", "good", "ping"}, {"ping"}} {
+		fs := amitest.New(t, func(c *amitest.Conn) {
+			c.AcceptLogin()
+			a := c.Expect("Ping")
+			c.Reply(a, "Success", "Ping: Pong")
+			a = c.Expect("Logoff")
+			c.Reply(a, "Goodbye")
+		})
+		cfg, _ := brokenProfiles(t, fs.Addr(), "good")
+		r := (&run{Args: append([]string{"--config", cfg}, args...)}).exec(t)
+		if r.Code != 0 || !strings.HasPrefix(r.Stdout, "Pong from "+fs.Addr()) || r.Stderr != "" {
+			t.Errorf("%v: code %d stdout %q stderr %q", args, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+}
+
+// A default: naming no profile is an error only where the default is
+// needed; profiles list notes it on stderr and lists the profiles.
+func TestMistypedDefault(t *testing.T) {
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		a := c.Expect("Ping")
+		c.Reply(a, "Success", "Ping: Pong")
+		a = c.Expect("Logoff")
+		c.Reply(a, "Goodbye")
+	})
+	cfg, _ := brokenProfiles(t, fs.Addr(), "godo")
+	want := cfg + `:1: default: no profile named "godo" (have: good, typo, twice, other)`
+	if r := (&run{Args: []string{"--config", cfg, "-p", "good", "ping"}}).exec(t); r.Code != 0 || r.Stderr != "" {
+		t.Errorf("-p good ping: code %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+	for _, args := range [][]string{{"ping"}, {"profiles", "show"}} {
+		r := (&run{Args: append([]string{"--config", cfg}, args...)}).exec(t)
+		if r.Code != ExitUsage || r.Stderr != "amsh: "+want+"\n" {
+			t.Errorf("%v: code %d stderr %q; want exit 2 and %q", args, r.Code, r.Stderr, want)
+		}
+	}
+	r := (&run{Args: []string{"--config", cfg, "profiles", "list"}}).exec(t)
+	if r.Code != 0 || r.Stderr != "note: "+want+"\n" || !strings.Contains(r.Stdout, "good ") || strings.Contains(r.Stdout, "true ") {
+		t.Errorf("list: code %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+	if r := (&run{Args: []string{"--config", cfg, "-q", "profiles", "list"}}).exec(t); r.Code != 0 || r.Stderr != "" {
+		t.Errorf("list -q: code %d stderr %q", r.Code, r.Stderr)
 	}
 }

@@ -3,6 +3,8 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,7 +12,7 @@ import (
 	"github.com/amsh/amsh/render"
 )
 
-// GlobalOptions are the flags of SPEC §2, shared by every subcommand.
+// GlobalOptions are amsh's global flags, shared by every subcommand.
 type GlobalOptions struct {
 	Profile string
 	Config  string
@@ -27,6 +29,7 @@ type GlobalOptions struct {
 // NewRootCmd builds the command tree.
 func NewRootCmd(f *Factory) *cobra.Command {
 	g := &f.Global
+	showVersion := false
 	root := &cobra.Command{
 		Use:   "amsh",
 		Short: "A shell for the Asterisk Manager Interface",
@@ -45,6 +48,9 @@ prompt on a terminal.`,
 		Args:              cobra.NoArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return f.validateGlobal() },
 		RunE: func(c *cobra.Command, _ []string) error {
+			if showVersion {
+				return runVersion(f)
+			}
 			return runBare(c.Context(), f)
 		},
 	}
@@ -65,14 +71,75 @@ prompt on a terminal.`,
 	pf.BoolVar(&g.Trace, "trace", false, "write every AMI byte both ways to stderr (secrets masked)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print only data, no progress or notes")
 	pf.BoolVarP(&g.Yes, "yes", "y", false, "do not ask before destructive actions")
+	root.Flags().BoolVar(&showVersion, "version", false, "print amsh's version, as 'amsh version' does")
 
 	root.AddCommand(newCmdVersion(f))
 	for _, add := range subcommands {
 		root.AddCommand(add(f))
 	}
 	registerCompletions(root, f)
+	suggestCommands(root)
 	usageArgs(root)
 	return root
+}
+
+// suggestCommands makes a mistyped subcommand a usage error that says
+// "did you mean …?", at every level: amsh pign, amsh queue statu. cobra
+// suggests only for the root, and only when the root takes no Args of its
+// own; amsh's root has Args (bare amsh runs the shell).
+func suggestCommands(c *cobra.Command) {
+	if !c.HasSubCommands() {
+		return
+	}
+	c.SuggestionsMinimumDistance = 2
+	if !c.HasParent() {
+		check := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("unknown command %q for %q%s (see '%s --help')",
+					args[0], cmd.CommandPath(), didYouMean(cmd, args[0]), cmd.CommandPath())
+			}
+			if check != nil {
+				return check(cmd, args)
+			}
+			return nil
+		}
+	} else {
+		// A group (queue, profiles) reports a word that names none of its
+		// subcommands from RunE, which the shell's Dispatch runs as is.
+		run := c.RunE
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("%s: unknown subcommand %q%s (see '%s --help')",
+					cmd.Name(), args[0], didYouMean(cmd, args[0]), cmd.CommandPath())
+			}
+			if run == nil {
+				return cmd.Help()
+			}
+			return run(cmd, args)
+		}
+	}
+	for _, sub := range c.Commands() {
+		suggestCommands(sub)
+	}
+}
+
+// didYouMean is "; did you mean "x"?" for the subcommands of c that are
+// close to typed (cobra's SuggestionsFor: edit distance or prefix), or "".
+func didYouMean(c *cobra.Command, typed string) string {
+	s := c.SuggestionsFor(typed)
+	if len(s) == 0 {
+		return ""
+	}
+	q := make([]string, len(s))
+	for i, name := range s {
+		q[i] = strconv.Quote(name)
+	}
+	if len(q) == 1 {
+		return "; did you mean " + q[0] + "?"
+	}
+	return "; did you mean " + strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1] + "?"
 }
 
 // subcommands are registered by the files that define them.

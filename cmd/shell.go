@@ -57,7 +57,7 @@ func runShell(ctx context.Context, f *Factory) error {
 	}
 	events := conn.Events
 	if events == "" {
-		events = "on" // SPEC §1: the REPL logs in with the profile's mask, default on
+		events = "on" // the REPL logs in with the profile's mask, default on
 	}
 	cfg, err := f.sessionConfig(ctx, events)
 	if err != nil {
@@ -69,7 +69,7 @@ func runShell(ctx context.Context, f *Factory) error {
 		f.ReadSecret = func(string) (string, error) { return cfg.Secret, nil }
 	}
 	if !interactive && f.Global.Color == "auto" {
-		f.Global.Color = "never" // batch output is plain (SPEC §5)
+		f.Global.Color = "never" // batch output is plain
 	}
 	label := conn.ProfileName
 	if label == "" {
@@ -111,7 +111,11 @@ func runShell(ctx context.Context, f *Factory) error {
 	if interactive {
 		opts.HistoryFile = shell.HistoryPath(f.IO.Getenv)
 	}
-	opts.Commands, opts.Topics = shellCommands(f)
+	// Building a command tree binds its flags to the factory's Global and
+	// resets them to their defaults, so the tree is built over a copy: the
+	// global flags given to amsh (-o json, -q, ...) apply to every line.
+	tree := *f
+	opts.Commands, opts.Topics = shellCommands(&tree)
 	sh, err := shell.New(ctx, opts)
 	if err != nil {
 		return f.where(err)

@@ -1,10 +1,13 @@
 package cmd
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
 )
 
 // version and commit are set at build time by the Makefile (-X); build info
@@ -41,11 +44,112 @@ func newCmdVersion(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print amsh's version, commit and Go version",
-		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			v, rev, gov := VersionInfo()
-			fmt.Fprintf(f.IO.Out, "amsh %s (commit %s, %s)\n", v, rev, gov)
-			return nil
-		},
+		Long: `Print the version of amsh, the commit it was built from and the Go
+version it was built with. 'amsh --version' prints the same. With -o json or
+-o yaml it is a document with the keys version, commit and go.`,
+		Example: `  amsh version
+  amsh --version
+  amsh version -o json | jq -r .version`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runVersion(f) },
 	}
+}
+
+// runVersion prints what `amsh version` and `amsh --version` print.
+func runVersion(f *Factory) error {
+	v, rev, gov := VersionInfo()
+	if f.ownDocument() {
+		return f.writeDocument(fields{{"version", v}, {"commit", rev}, {"go", gov}})
+	}
+	_, err := fmt.Fprintf(f.IO.Out, "amsh %s (commit %s, %s)\n", v, rev, gov)
+	return err
+}
+
+// amsh's own documents (version, profiles) are typed: numbers and booleans
+// are JSON numbers and booleans, and keys are lower-case. Asterisk's
+// messages stay strings, as they are on the wire; render prints those.
+
+// field is one key of a document, in the order it is printed.
+type field struct {
+	Key   string
+	Value any
+}
+
+// fields is a JSON or YAML object whose keys keep their order.
+type fields []field
+
+func (fs fields) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range fs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := encodeJSON(&b, kv.Key); err != nil {
+			return nil, err
+		}
+		b.WriteByte(':')
+		if err := encodeJSON(&b, kv.Value); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func (fs fields) MarshalYAML() (any, error) {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	for _, kv := range fs {
+		var k, v yaml.Node
+		if err := k.Encode(kv.Key); err != nil {
+			return nil, err
+		}
+		if err := v.Encode(kv.Value); err != nil {
+			return nil, err
+		}
+		m.Content = append(m.Content, &k, &v)
+	}
+	return m, nil
+}
+
+// encodeJSON writes v compactly, without escaping <, > and &.
+func encodeJSON(b *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
+}
+
+// ownDocument says whether -o asks for a document (json or yaml) rather
+// than text.
+func (f *Factory) ownDocument() bool {
+	return f.Global.Output == "json" || f.Global.Output == "yaml"
+}
+
+// writeDocument prints one of amsh's own documents in the -o format: json
+// indented by two spaces, or yaml.
+func (f *Factory) writeDocument(v any) error {
+	var b bytes.Buffer
+	if f.Global.Output == "yaml" {
+		enc := yaml.NewEncoder(&b)
+		enc.SetIndent(2)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		if err := enc.Close(); err != nil {
+			return err
+		}
+	} else {
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	_, err := f.IO.Out.Write(b.Bytes())
+	return err
 }

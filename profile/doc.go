@@ -7,8 +7,9 @@
 // no-echo prompt. Warnings are returned as strings for the caller to print, not printed here.
 //
 // Every problem in the file is a *ConfigError that names the file, the line and the key, so cmd/
-// can map it to exit code 2 and the operator can go straight to the line. No error built here ever
-// holds a secret.
+// can map it to exit code 2 and the operator can go straight to the line. A problem inside one
+// profile breaks only that profile (File.Broken): the others still load, and the error comes when
+// the broken profile is selected. No error built here ever holds a secret.
 //
 // Paths in secret_file and tls_ca may start with "~/" (the user's home directory); a relative path
 // is taken relative to the directory of the profiles file, never the current directory.

@@ -16,9 +16,12 @@ import (
 )
 
 // Load reads and validates the profiles file at path. A missing file is ErrNoFile (wrapped with the
-// path); every other problem is a *ConfigError naming the file, the line and the key. Anything but
-// a regular file of at most 1 MiB is refused unread (readSmallFile), and so is a file whose YAML
-// aliases would make it too much work to walk (checkExpansion).
+// path); a problem with the file as a whole (unreadable, not valid YAML, an unknown top-level key)
+// is a *ConfigError naming the file, the line and the key. A problem inside one profile, or with
+// default:, is not an error of Load: that profile goes to File.Broken with its *ConfigError, the
+// others load, and File.Select returns the error when the broken profile or the default is chosen.
+// Anything but a regular file of at most 1 MiB is refused unread (readSmallFile), and so is a file
+// whose YAML aliases would make it too much work to walk (checkExpansion).
 //
 // The file is walked as a yaml.Node tree rather than decoded into a struct so that every error can
 // carry its line, and so that "absent" and "false" stay distinct (confirm defaults to true).
@@ -42,7 +45,7 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(path); err == nil && holdsSecret(f) {
+	if fi, err := os.Stat(path); err == nil && l.literalSecret {
 		if perm := fi.Mode().Perm(); perm&0o044 != 0 {
 			f.warnings = append(f.warnings, fmt.Sprintf(
 				"warning: %s holds a secret and is readable by others (mode %04o); chmod 600 %s", path, perm, path))
@@ -51,18 +54,11 @@ func Load(path string) (*File, error) {
 	return f, nil
 }
 
-func holdsSecret(f *File) bool {
-	for _, p := range f.Profiles {
-		if p.Secret != "" {
-			return true
-		}
-	}
-	return false
-}
-
 type loader struct {
 	path string
 	dir  string // relative secret_file and tls_ca paths are resolved against it
+
+	literalSecret bool // some profile, broken or not, has a literal secret
 }
 
 // pair is one key and its value in a mapping, after merge keys are applied.
@@ -84,7 +80,7 @@ func (l *loader) errAt(n *yaml.Node, profile, key, format string, args ...any) *
 }
 
 func (l *loader) parse(data []byte) (*File, error) {
-	f := &File{Path: l.path, Profiles: map[string]*Profile{}}
+	f := &File{Path: l.path, Profiles: map[string]*Profile{}, Broken: map[string]*ConfigError{}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
@@ -112,14 +108,11 @@ func (l *loader) parse(data []byte) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var def *yaml.Node
+	var def *pair
 	for _, kv := range top {
 		switch k := kv.key.Value; k {
 		case "default":
-			def = resolve(kv.val)
-			if f.Default, err = l.str(kv, ""); err != nil {
-				return nil, err
-			}
+			def = &kv
 		case "profiles":
 			if err := l.profiles(f, kv.val); err != nil {
 				return nil, err
@@ -128,12 +121,30 @@ func (l *loader) parse(data []byte) (*File, error) {
 			return nil, l.errAt(kv.key, "", k, "unknown key %q%s", k, suggest(k, topKeys))
 		}
 	}
-	if f.Default != "" && f.Profiles[f.Default] == nil {
-		return nil, l.errAt(def, "", "default", "default: no profile named %q (have: %s)", f.Default, strings.Join(f.Order, ", "))
+	if def != nil {
+		l.defaultKey(f, *def)
 	}
 	return f, nil
 }
 
+// defaultKey reads default:. A value that is not a name, or names no profile, is kept as the
+// file's default error, which only Select("") reports: commands that name their profile, and
+// profiles list, still work.
+func (l *loader) defaultKey(f *File, kv pair) {
+	name, err := l.str(kv, "")
+	if err != nil {
+		f.defaultErr = asConfigError(err)
+		return
+	}
+	f.Default = name
+	if name != "" && f.Profiles[name] == nil && f.Broken[name] == nil {
+		f.defaultErr = l.errAt(resolve(kv.val), "", "default", "default: no profile named %q (have: %s)", name, strings.Join(f.Names, ", "))
+	}
+}
+
+// profiles reads the profiles: mapping. What is wrong inside one profile (a bad value, an unknown
+// key, a bad name, the same name twice) breaks only that profile: it goes to f.Broken and the
+// others load. Only a profiles: that is not a mapping of names is an error for the whole file.
 func (l *loader) profiles(f *File, n *yaml.Node) error {
 	n = resolve(n)
 	if isNull(n) {
@@ -142,23 +153,67 @@ func (l *loader) profiles(f *File, n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
 		return l.errAt(n, "", "profiles", "profiles: must be a mapping of profile names, not %s", kindName(n))
 	}
+	n, dups := l.withoutDuplicates(n)
 	entries, err := l.pairs(n, "", 0)
 	if err != nil {
 		return err
 	}
 	for _, kv := range entries {
 		name := kv.key.Value
+		f.Names = append(f.Names, name)
+		if ce := dups[name]; ce != nil {
+			f.Broken[name] = ce
+			continue
+		}
 		if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			return l.errAt(kv.key, "", "profiles", "profile name %q: use a name without spaces", name)
+			f.Broken[name] = l.errAt(kv.key, "", "profiles", "profile name %q: use a name without spaces", name)
+			continue
 		}
 		p, err := l.profile(name, kv)
 		if err != nil {
-			return err
+			f.Broken[name] = asConfigError(err)
+			continue
 		}
 		f.Profiles[name] = p
 		f.Order = append(f.Order, name)
 	}
 	return nil
+}
+
+// withoutDuplicates returns the profiles mapping with the second and later entries of a name
+// written twice left out, and for each such name the error that breaks it: which of the two was
+// meant cannot be known, so neither is used.
+func (l *loader) withoutDuplicates(m *yaml.Node) (*yaml.Node, map[string]*ConfigError) {
+	var dups map[string]*ConfigError
+	first := map[string]*yaml.Node{}
+	kept := *m
+	kept.Content = nil
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() != "!!merge" {
+			if prev := first[k.Value]; prev != nil {
+				if dups == nil {
+					dups = map[string]*ConfigError{}
+				}
+				if dups[k.Value] == nil {
+					dups[k.Value] = l.errAt(k, k.Value, k.Value, "the profile is written twice (first on line %d); keep one", prev.Line)
+				}
+				continue
+			}
+			first[k.Value] = k
+		}
+		kept.Content = append(kept.Content, k, v)
+	}
+	return &kept, dups
+}
+
+// asConfigError returns err as the *ConfigError the loader builds.
+func asConfigError(err error) *ConfigError {
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return &ConfigError{Msg: err.Error()}
 }
 
 func (l *loader) profile(name string, entry pair) (*Profile, error) {
@@ -191,6 +246,7 @@ func (l *loader) profile(name string, entry pair) (*Profile, error) {
 			p.Username, err = l.str(kv, name)
 		case "secret":
 			p.Secret, err = l.str(kv, name)
+			l.literalSecret = l.literalSecret || p.Secret != ""
 		case "secret_env":
 			p.SecretEnv, err = l.str(kv, name)
 			if err == nil && p.SecretEnv != "" && !envName.MatchString(p.SecretEnv) {

@@ -46,14 +46,23 @@ type Profile struct {
 	Confirm bool          // ask before destructive actions; true unless the file says false
 }
 
-// File is a loaded profiles file.
+// File is a loaded profiles file. A profile with a mistake in it does not stop the others from
+// loading: it is left out of Profiles and Order and kept in Broken with its error, which Select
+// returns when that profile is asked for. A default: that names no profile is likewise reported
+// only when the default is needed.
 type File struct {
 	Path     string
-	Default  string              // the default: key, empty when absent
-	Profiles map[string]*Profile // by name
-	Order    []string            // profile names in file order
+	Default  string              // the default: key as written, empty when absent
+	Profiles map[string]*Profile // the profiles that loaded, by name
+	Order    []string            // the names of the profiles that loaded, in file order
 
-	warnings []string
+	// Names lists every profile in file order, broken ones included; Broken holds the first
+	// problem of each profile that did not load, naming the file, the line and the key.
+	Names  []string
+	Broken map[string]*ConfigError
+
+	defaultErr *ConfigError // what is wrong with default:, nil when nothing is
+	warnings   []string
 }
 
 // Warnings returns what the caller should print on stderr, one line each; amsh still runs.
@@ -61,17 +70,45 @@ func (f *File) Warnings() []string {
 	return append([]string(nil), f.warnings...)
 }
 
+// DefaultError returns what is wrong with the file's default: key (it names no profile, or is not
+// a name), or nil. Select("") returns it; commands that name their profile never see it.
+func (f *File) DefaultError() error {
+	if f.defaultErr == nil {
+		return nil
+	}
+	return f.defaultErr
+}
+
+// DefaultName is the profile Select("") picks when the file's default: is usable: the default, or
+// the file's only profile. It is "" when there is none; the name may be that of a broken profile.
+func (f *File) DefaultName() string {
+	if f.defaultErr != nil {
+		return ""
+	}
+	if f.Default != "" {
+		return f.Default
+	}
+	if names := f.names(); len(names) == 1 {
+		return names[0]
+	}
+	return ""
+}
+
 // Select returns the named profile or, when name is empty, the file's default, or its only
-// profile. The error is a *SelectError.
+// profile. A profile that did not load gives its *ConfigError, as does an unusable default:;
+// a name the file does not hold, or no name and no default, is a *SelectError.
 func (f *File) Select(name string) (*Profile, error) {
 	if name == "" {
-		name = f.Default
-		if name == "" && len(f.Order) == 1 {
-			name = f.Order[0]
+		if f.defaultErr != nil {
+			return nil, f.defaultErr
 		}
+		name = f.DefaultName()
 		if name == "" {
 			return nil, &SelectError{File: f.Path, Have: f.names()}
 		}
+	}
+	if ce := f.Broken[name]; ce != nil {
+		return nil, ce
 	}
 	p, ok := f.Profiles[name]
 	if !ok {
@@ -80,7 +117,13 @@ func (f *File) Select(name string) (*Profile, error) {
 	return p, nil
 }
 
-func (f *File) names() []string { return append([]string(nil), f.Order...) }
+// names lists every profile name in file order, broken ones included.
+func (f *File) names() []string {
+	if f.Names == nil {
+		return append([]string(nil), f.Order...)
+	}
+	return append([]string(nil), f.Names...)
+}
 
 // Addr is host:port, with IPv6 hosts in brackets.
 func (p *Profile) Addr() string {
@@ -98,12 +141,10 @@ func (p *Profile) Redacted() *Profile {
 }
 
 // ParseHostPort reads the --host flag: HOST, HOST:PORT, [IPV6]:PORT, [IPV6] or a bare IPv6
-// address. Without a port it returns 5038, or 5039 when tls is set.
-func ParseHostPort(s string, tls bool) (host string, port int, err error) {
-	port = DefaultPort
-	if tls {
-		port = DefaultTLSPort
-	}
+// address. Without a port it returns defaultPort: the profile's port when a profile is in use (so
+// --host moves a profile to another machine and keeps its port), else DefaultPort.
+func ParseHostPort(s string, defaultPort int) (host string, port int, err error) {
+	port = defaultPort
 	bad := func(why string) (string, int, error) {
 		return "", 0, fmt.Errorf("host %q: %s", s, why)
 	}

@@ -8,17 +8,19 @@ import (
 func TestParseHostPort(t *testing.T) {
 	tests := []struct {
 		in   string
-		tls  bool
+		def  int // the port when s gives none; 0 means DefaultPort
 		host string
 		port int
 		err  string
 	}{
 		{in: "pbx.example.com", host: "pbx.example.com", port: 5038},
-		{in: "pbx.example.com", tls: true, host: "pbx.example.com", port: 5039},
+		{in: "pbx.example.com", def: 15038, host: "pbx.example.com", port: 15038},
+		{in: "pbx:6000", def: 15038, host: "pbx", port: 6000},
 		{in: "pbx:6000", host: "pbx", port: 6000},
 		{in: "127.0.0.1:15038", host: "127.0.0.1", port: 15038},
 		{in: "[::1]:5038", host: "::1", port: 5038},
-		{in: "[::1]", tls: true, host: "::1", port: 5039},
+		{in: "[::1]", def: 5039, host: "::1", port: 5039},
+		{in: "::1", def: 15039, host: "::1", port: 15039},
 		{in: "::1", host: "::1", port: 5038},
 		{in: "2001:db8::5", host: "2001:db8::5", port: 5038},
 		{in: "fe80::1%eth0", host: "fe80::1%eth0", port: 5038},
@@ -36,7 +38,11 @@ func TestParseHostPort(t *testing.T) {
 		{in: "pbx one", err: `host "pbx one": not a host name`},
 	}
 	for _, tt := range tests {
-		host, port, err := ParseHostPort(tt.in, tt.tls)
+		def := tt.def
+		if def == 0 {
+			def = DefaultPort
+		}
+		host, port, err := ParseHostPort(tt.in, def)
 		if tt.err != "" {
 			if err == nil || err.Error() != tt.err {
 				t.Errorf("ParseHostPort(%q) error = %v, want %q", tt.in, err, tt.err)
@@ -44,7 +50,7 @@ func TestParseHostPort(t *testing.T) {
 			continue
 		}
 		if err != nil || host != tt.host || port != tt.port {
-			t.Errorf("ParseHostPort(%q, %v) = %q, %d, %v; want %q, %d", tt.in, tt.tls, host, port, err, tt.host, tt.port)
+			t.Errorf("ParseHostPort(%q, %d) = %q, %d, %v; want %q, %d", tt.in, def, host, port, err, tt.host, tt.port)
 		}
 	}
 }
