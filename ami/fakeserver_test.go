@@ -158,8 +158,7 @@ func TestSessionListCutOff(t *testing.T) {
 	})
 	s := dialFake(t, fs)
 	res, err := s.Send(ctxTimeout(t, 10*time.Second), NewAction("QueueStatus"))
-	var ce *ConnError
-	if !asErr(err, &ce) || ce.Op != "closed" {
+	if !IsClosed(err) {
 		t.Fatalf("err = %v, want ConnError closed", err)
 	}
 	if res == nil || len(res.Events) != 1 {
@@ -184,10 +183,9 @@ func TestSessionTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := s.Send(ctx, NewAction("Ping"))
-	var ce *ConnError
 	var te *TimeoutError
-	if !asErr(err, &ce) || ce.Op != "timeout" || !asErr(err, &te) {
-		t.Fatalf("err = %v, want timeout", err)
+	if !asErr(err, &te) || !IsTimeout(err) || IsConnError(err) {
+		t.Fatalf("err = %#v, want a *TimeoutError that is not a ConnError", err)
 	}
 	if s.Err() != nil {
 		t.Errorf("a timed-out action must not end the session: %v", s.Err())
@@ -361,7 +359,7 @@ func TestSessionKeepaliveDetectsDeadPeer(t *testing.T) {
 	select {
 	case <-s.Done():
 		var ce *ConnError
-		if !asErr(s.Err(), &ce) || ce.Op != "timeout" {
+		if !asErr(s.Err(), &ce) || ce.Op != OpTimeout {
 			t.Errorf("err = %v", s.Err())
 		}
 	case <-time.After(5 * time.Second):
@@ -433,7 +431,7 @@ func TestRedialRetriesRefused(t *testing.T) {
 	_, err = Redial(ctx, Config{Addr: addr}, Backoff{Min: 10 * time.Millisecond, Max: 40 * time.Millisecond},
 		func(_ int, _ error, w time.Duration) { waits = append(waits, w) })
 	var ce *ConnError
-	if !asErr(err, &ce) || ce.Op != "dial" || len(waits) < 3 {
+	if !asErr(err, &ce) || ce.Op != OpDial || len(waits) < 3 {
 		t.Fatalf("err = %v, waits %v", err, waits)
 	}
 	for _, w := range waits {

@@ -21,7 +21,7 @@ func TestSessionGoodbyeEndsTheSession(t *testing.T) {
 	s := dialFake(t, fs)
 	res, err := s.Send(ctxTimeout(t, 5*time.Second), NewAction("Ping"))
 	var ce *ConnError
-	if !errors.As(err, &ce) || ce.Op != "closed" || ce.Addr != fs.Addr() {
+	if !errors.As(err, &ce) || !IsClosed(err) || ce.Addr != fs.Addr() {
 		t.Fatalf("err = %#v, want a ConnError closed at %s", err, fs.Addr())
 	}
 	for _, want := range []string{fs.Addr(), "Ping", "Goodbye", "Thanks for all the fish."} {
@@ -95,8 +95,7 @@ func TestResponseErrorGoodbye(t *testing.T) {
 		t.Errorf("logoff: %v", err)
 	}
 	for _, action := range []string{"Ping", "Originate", "Login", ""} {
-		var ce *ConnError
-		if err := responseError(action, bye); !errors.As(err, &ce) || ce.Op != "closed" {
+		if err := responseError(action, bye); !IsClosed(err) {
 			t.Errorf("%q: %v, want a ConnError", action, err)
 		}
 	}

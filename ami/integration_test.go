@@ -114,7 +114,7 @@ func TestSandboxTLSLogin(t *testing.T) {
 	_, err = ami.Dial(context.Background(), ami.Config{Addr: sb.TLSAddr, Username: sb.User, Secret: sb.Secret,
 		TLS: &tls.Config{ServerName: "localhost"}})
 	var ce *ami.ConnError
-	if !errors.As(err, &ce) || ce.Op != "tls" {
+	if !errors.As(err, &ce) || ce.Op != ami.OpTLS {
 		t.Fatalf("TLS without CA: err = %v, want ConnError tls", err)
 	}
 }

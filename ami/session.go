@@ -95,6 +95,7 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	if cfg.DialTimeout <= 0 {
 		cfg.DialTimeout = 10 * time.Second
 	}
+	begin := time.Now()
 	dctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 	defer cancel()
 
@@ -124,21 +125,36 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	}
 	conn.SetReadDeadline(time.Time{})
 	go s.readLoop()
-	// Closing the socket is what unblocks the reader when ctx ends mid-login.
+	// Closing the socket is what unblocks the reader when ctx ends mid-login:
+	// at the deadline the login timed out (a connection error); a cancelled
+	// ctx ends the session with context.Canceled as the cause.
 	stop := context.AfterFunc(dctx, func() {
-		if dctx.Err() != nil {
-			s.closeWith(&ConnError{Op: "timeout", Addr: cfg.Addr, Err: fmt.Errorf("login: %w", dctx.Err())})
+		switch err := dctx.Err(); {
+		case errors.Is(err, context.DeadlineExceeded):
+			s.closeWith(loginTimeout(cfg.Addr, begin))
+		case err != nil:
+			s.closeWith(&ConnError{Op: OpClosed, Addr: cfg.Addr, Err: fmt.Errorf("login: %w", err)})
 		}
 	})
 	defer stop()
 	if err := s.login(dctx); err != nil {
 		s.Close()
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			// Not a live session's timeout: the session is closed.
+			err = loginTimeout(cfg.Addr, begin)
+		}
 		return nil, err
 	}
 	if cfg.Keepalive > 0 {
 		go s.keepalive(cfg.Keepalive)
 	}
 	return s, nil
+}
+
+// loginTimeout is a login that got no answer in time: a connection error.
+func loginTimeout(addr string, begin time.Time) error {
+	return &ConnError{Op: OpTimeout, Addr: addr, Err: fmt.Errorf("login: no answer %s", within(time.Since(begin)))}
 }
 
 // newSession wraps a connected socket (banner not yet read) in a Session
@@ -231,8 +247,9 @@ func (s *Session) NewActionID() string {
 // anything is written, so an unsafe action sends nothing.
 //
 // Errors: *ActionError when Asterisk answered Error; *ConnError when the
-// connection failed or ctx expired (Op "timeout", with a *TimeoutError
-// holding any partial list); ctx.Err() itself when ctx was cancelled.
+// connection failed; *TimeoutError (not a ConnError: the session stays up)
+// when ctx's deadline passed first, holding any partial list; ctx.Err()
+// itself when ctx was cancelled.
 func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 	if err := ValidateMessage(action); err != nil {
 		return nil, err
@@ -244,6 +261,7 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 		action.Add("ActionID", id)
 	}
 	c := &call{id: id, name: name, res: &Result{Action: action}, done: make(chan struct{})}
+	start := time.Now()
 
 	s.mu.Lock()
 	if s.err != nil {
@@ -261,6 +279,9 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 
 	if err := s.write(ctx, action); err != nil {
 		s.forget(c)
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, &TimeoutError{Action: name, NotSent: true}
+		}
 		return nil, err
 	}
 
@@ -282,7 +303,9 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 			return c.res, c.err
 		}
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return c.res, &ConnError{Op: "timeout", Addr: s.cfg.Addr, Err: &TimeoutError{Action: name, Result: c.res}}
+			// The session is still up (a lost one would have finished the
+			// call): this action alone timed out.
+			return c.res, &TimeoutError{Action: name, Result: c.res, Wait: time.Since(start)}
 		}
 		return c.res, ctx.Err()
 	}
@@ -539,8 +562,7 @@ func (s *Session) Logoff(ctx context.Context) error {
 	var ae *ActionError
 	if err != nil && !errors.As(err, &ae) {
 		// Asterisk closes the socket right after Goodbye; a lost link here is fine.
-		var ce *ConnError
-		if errors.As(err, &ce) && ce.Op == "closed" {
+		if IsClosed(err) {
 			return nil
 		}
 		return err
@@ -567,7 +589,7 @@ func (s *Session) keepalive(every time.Duration) {
 		cancel()
 		var ae *ActionError
 		if err != nil && !errors.As(err, &ae) {
-			s.closeWith(&ConnError{Op: "timeout", Addr: s.cfg.Addr, Err: fmt.Errorf("keepalive Ping unanswered for %s", every)})
+			s.closeWith(&ConnError{Op: OpTimeout, Addr: s.cfg.Addr, Err: fmt.Errorf("keepalive Ping unanswered for %s", every)})
 			return
 		}
 	}

@@ -155,38 +155,3 @@ func (f *Factory) confirmTarget() (string, error) {
 	}
 	return c.Addr, nil
 }
-
-// argsBetween checks the number of positional arguments (hi < 0: no
-// limit) and makes a wrong count a usage error (exit 2), which cobra's own
-// checks are not.
-func argsBetween(lo, hi int) cobra.PositionalArgs {
-	return func(c *cobra.Command, args []string) error {
-		switch {
-		case len(args) < lo:
-			return usageErrorf("%s: want %s, got %d (see '%s --help')", c.CommandPath(), countArgs(lo, hi), len(args), c.CommandPath())
-		case hi >= 0 && len(args) > hi:
-			return usageErrorf("%s: want %s, got %q (see '%s --help')", c.CommandPath(), countArgs(lo, hi), args, c.CommandPath())
-		}
-		return nil
-	}
-}
-
-func countArgs(lo, hi int) string {
-	n := func(k int) string {
-		if k == 1 {
-			return "1 argument"
-		}
-		return fmt.Sprintf("%d arguments", k)
-	}
-	switch {
-	case hi == 0:
-		return "no arguments"
-	case hi < 0:
-		return "at least " + n(lo)
-	case lo == 0:
-		return "at most " + n(hi)
-	case lo == hi:
-		return n(lo)
-	}
-	return fmt.Sprintf("%d to %d arguments", lo, hi)
-}

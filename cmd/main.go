@@ -14,19 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/amsh/amsh/render"
-)
-
-// Exit codes of SPEC §2.
-const (
-	ExitOK          = 0
-	ExitAsterisk    = 1 // Asterisk answered Response: Error
-	ExitUsage       = 2 // bad flags or arguments, unknown profile, invalid profiles file, unsafe value
-	ExitNotAnswered = 3 // originate --wait: the call was not answered
-	ExitAuth        = 4 // authentication failed
-	ExitConn        = 5 // connection refused, TLS failure, timeout, lost mid-response
-	ExitInterrupted = 130
 )
 
 // Main runs amsh with os.Args and returns the process exit code.
@@ -39,21 +26,19 @@ func Main() int {
 }
 
 // Run runs one amsh command line against f's streams and returns its exit
-// code, printing any error on f's stderr. Tests call it with fake streams.
+// code, printing any error on f's stderr as one "amsh: MESSAGE" line (see
+// Classify). Tests call it with fake streams.
 func Run(ctx context.Context, f *Factory, args []string) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
+	if err != nil && ctx.Err() != nil && !errors.Is(err, errSilent) {
+		// Ctrl-C, SIGTERM or SIGHUP: whatever the command made of it.
+		err = context.Canceled
 	}
-	if ctx.Err() != nil && !errors.Is(err, errSilent) {
-		fmt.Fprintln(f.IO.ErrOut, "amsh: interrupted")
-		return ExitInterrupted
+	code, msg := Classify(err)
+	if msg != "" {
+		fmt.Fprintln(f.IO.ErrOut, f.IO.errorPrefix(f.Global.Color)+msg)
 	}
-	if !errors.Is(err, errSilent) {
-		// Error messages quote Asterisk: never raw on a terminal.
-		fmt.Fprintln(f.IO.ErrOut, f.IO.errorPrefix(f.Global.Color)+render.TerminalSafe(err.Error()))
-	}
-	return ExitCode(err)
+	return code
 }

@@ -337,27 +337,5 @@ func describeReason(reason string, code int, numeric bool) string {
 	return fmt.Sprintf("%d (%s)", code, render.OriginateReason(code))
 }
 
-// argRange is cobra.RangeArgs (hi < 0: no upper bound) with a usage error,
-// exit 2, that points at --help.
-func argRange(lo, hi int) cobra.PositionalArgs {
-	return func(c *cobra.Command, args []string) error {
-		if len(args) >= lo && (hi < 0 || len(args) <= hi) {
-			return nil
-		}
-		var want string
-		switch {
-		case hi == 0:
-			want = "no arguments"
-		case hi < 0:
-			want = fmt.Sprintf("at least %d argument(s)", lo)
-		case lo == hi && lo == 1:
-			want = "1 argument"
-		case lo == hi:
-			want = fmt.Sprintf("%d arguments", lo)
-		default:
-			want = fmt.Sprintf("%d to %d arguments", lo, hi)
-		}
-		path := strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ")
-		return usageErrorf("%s: want %s, got %d (see '%s --help')", path, want, len(args), c.CommandPath())
-	}
-}
+// argRange is argsBetween (hi < 0: no upper bound).
+func argRange(lo, hi int) cobra.PositionalArgs { return argsBetween(lo, hi) }

@@ -20,6 +20,7 @@ func (f *Factory) Renderer() *render.Renderer {
 		Color:    format == render.Text && f.IO.ColorEnabled(f.Global.Color),
 		Width:    f.IO.Width,
 		Terminal: f.IO.OutTTY,
+		Quiet:    f.Global.Quiet,
 	})
 }
 

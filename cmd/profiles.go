@@ -348,14 +348,7 @@ func optionalArg(args []string) string {
 	return ""
 }
 
-// argsNone and argsUpTo are cobra's argument checks as usage errors (exit 2).
+// argsNone and argsUpTo are argsBetween(0, 0) and argsBetween(0, n).
 func argsNone(c *cobra.Command, args []string) error { return argsUpTo(0)(c, args) }
 
-func argsUpTo(n int) cobra.PositionalArgs {
-	return func(c *cobra.Command, args []string) error {
-		if len(args) > n {
-			return usageErrorf("%s: too many arguments %q (see '%s --help')", c.CommandPath(), args[n:], c.CommandPath())
-		}
-		return nil
-	}
-}
+func argsUpTo(n int) cobra.PositionalArgs { return argsBetween(0, n) }

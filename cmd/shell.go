@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"io"
 	"os"
 	"strings"
@@ -94,12 +93,7 @@ func runShell(ctx context.Context, f *Factory) error {
 			lf.IO = &ios
 			return Dispatch(ctx, &lf, args)
 		},
-		Explain: func(err error) (string, int) {
-			if errors.Is(err, errSilent) {
-				return "", ExitCode(err)
-			}
-			return err.Error(), ExitCode(err)
-		},
+		Explain: Classify,
 		EventFilter: func(exprs []string) (func(*ami.Message) bool, error) {
 			ef, err := ParseEventFilter(exprs)
 			if err != nil {

@@ -96,6 +96,10 @@ type Options struct {
 	// must keep up with a flood sets it and calls Flush itself whenever its
 	// queue runs dry, so output is batched under load and prompt when idle.
 	DeferFlush bool
+	// Quiet (--quiet) leaves out of text output what is not data: a list's
+	// response block ("Response: Success", "Message: ... will follow") and
+	// its item count. A single response is the data and is kept.
+	Quiet bool
 }
 
 // Renderer writes results and messages to one writer in one format. In

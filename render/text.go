@@ -53,7 +53,8 @@ func (r *Renderer) textResult(res *ami.Result) error {
 		b = append(b, '\n')
 	}
 	sep := false
-	if res.Response != nil {
+	list := res.Complete != nil || len(res.Events) > 0
+	if res.Response != nil && !(r.opts.Quiet && list) {
 		hs := r.hdrs[:0]
 		for _, h := range res.Response.Headers {
 			if !resultNoise(h.Key) {
@@ -75,7 +76,7 @@ func (r *Renderer) textResult(res *ami.Result) error {
 		}
 		b = r.appendTable(b, t)
 	}
-	if res.Complete != nil {
+	if res.Complete != nil && !r.opts.Quiet {
 		if sep {
 			b = append(b, '\n')
 		}

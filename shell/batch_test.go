@@ -112,7 +112,7 @@ func TestBatchOverCmd(t *testing.T) {
 		t.Errorf("colour in batch output: %q", stdout)
 	}
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "error: ") || !strings.Contains(lines[0], "Bogus") ||
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "amsh: ") || !strings.Contains(lines[0], "Bogus") ||
 		!strings.Contains(lines[1], `unknown command "nosuch"`) {
 		t.Errorf("stderr, want one error line per failure:\n%s", stderr)
 	}

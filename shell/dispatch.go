@@ -3,7 +3,6 @@ package shell
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"slices"
@@ -87,6 +86,8 @@ func (sh *Shell) sendBlock() {
 
 // dispatch runs a subcommand line. Interactive, Ctrl-C (SIGINT: the
 // terminal is in cooked mode while a command runs) cancels this line only.
+// A line whose context was cancelled (Ctrl-C, or the end of a batch) fails
+// with context.Canceled, whatever the command made of the cancellation.
 func (sh *Shell) dispatch(args []string) error {
 	ctx, cancel := context.WithCancel(sh.base)
 	defer cancel()
@@ -106,37 +107,49 @@ func (sh *Shell) dispatch(args []string) error {
 		defer lw.Flush()
 		out = lw
 	}
-	return sh.opts.Run(ctx, args, out, sh.opts.ErrOut)
+	err := sh.opts.Run(ctx, args, out, sh.opts.ErrOut)
+	if err != nil && ctx.Err() != nil {
+		return context.Canceled
+	}
+	return err
 }
 
-// record prints a line's error, if any, and keeps its exit status.
+// Usage marks a line error as a mistake in what was typed: Options.Explain
+// gives it the usage status.
+func (e *lineError) Usage() bool { return true }
+
+// record prints a line's error, if any, and keeps its exit status. The
+// message and status are Options.Explain's. Batch mode prints
+// "amsh: MESSAGE" on stderr, as `amsh ARGS` does; the interactive shell
+// prints "error: MESSAGE" through the console, on a line of its own (never
+// glued to keys typed ahead while the command ran), and a line ended by
+// Ctrl-C as a plain "interrupted".
 func (sh *Shell) record(err error) {
-	code := 0
-	if err != nil {
-		var msg string
-		msg, code = sh.explain(err)
-		if msg != "" {
-			// Error messages quote Asterisk: never raw on a terminal.
-			fmt.Fprintf(sh.opts.ErrOut, "error: %s\n", render.TerminalSafe(msg))
-		}
-	}
+	code, msg := sh.explain(err)
 	sh.last = code
 	if code != 0 && sh.first == 0 {
 		sh.first = code
 	}
+	switch {
+	case msg == "":
+	case !sh.opts.Interactive:
+		sh.con.line("amsh: " + msg)
+	case errors.Is(err, context.Canceled):
+		sh.con.line(msg)
+	default:
+		sh.con.line("error: " + msg)
+	}
 }
 
-func (sh *Shell) explain(err error) (string, int) {
-	var le *lineError
+// explain is Options.Explain, or without one: status 1 and the error's text.
+func (sh *Shell) explain(err error) (code int, msg string) {
 	switch {
-	case errors.As(err, &le):
-		return le.msg, 2
-	case errors.Is(err, context.Canceled):
-		return "interrupted", 130
+	case err == nil:
+		return 0, ""
 	case sh.opts.Explain != nil:
 		return sh.opts.Explain(err)
 	}
-	return err.Error(), 1
+	return 1, render.TerminalSafe(err.Error())
 }
 
 // classifier is the line parser over what the shell knows.

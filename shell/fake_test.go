@@ -193,21 +193,26 @@ func (r *recorder) got() [][]string {
 
 type usageErr struct{ error }
 
-func explain(err error) (string, int) {
+// explain stands in for cmd.Classify, roughly: usage 2 (the shell's own
+// line errors say so with a Usage method), auth 4, connection and timeout
+// 5, interrupted 130, the rest 1.
+func explain(err error) (int, string) {
 	var (
 		ue usageErr
+		u  interface{ Usage() bool }
 		ae *ami.AuthError
-		ce *ami.ConnError
 	)
 	switch {
-	case errors.As(err, &ue):
-		return err.Error(), 2
+	case errors.As(err, &ue), errors.As(err, &u) && u.Usage():
+		return 2, err.Error()
 	case errors.As(err, &ae):
-		return err.Error(), 4
-	case errors.As(err, &ce):
-		return err.Error(), 5
+		return 4, err.Error()
+	case errors.Is(err, context.Canceled):
+		return 130, "interrupted"
+	case ami.IsConnError(err), ami.IsTimeout(err):
+		return 5, err.Error()
 	}
-	return err.Error(), 1
+	return 1, err.Error()
 }
 
 func testOptions(addr string, ed Editor, rec *recorder, out, errOut io.Writer) Options {

@@ -14,17 +14,46 @@ import (
 )
 
 // console serialises what reaches the terminal between prompts: the
-// printer's lines and the running command's output, whole lines each, so an
-// event never lands in the middle of a table row.
+// printer's lines, the running command's output (whole lines each, so an
+// event never lands in the middle of a table row) and the shell's own
+// errors and notices. In batch mode it is stderr, for notices and errors.
 type console struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu  sync.Mutex
+	w   io.Writer
+	tty bool // w is the terminal the prompt is on (interactive)
+	mid bool // the last write left a line unfinished
 }
 
 func (c *console) write(b []byte) {
 	c.mu.Lock()
 	c.w.Write(b)
+	if len(b) > 0 {
+		c.mid = b[len(b)-1] != '\n'
+	}
 	c.mu.Unlock()
+}
+
+// eraseEcho takes the cursor back to the start of the terminal's line and
+// clears it: what the terminal echoed there while a command ran (keys typed
+// ahead, "^C") goes, and readline shows keys typed ahead again at the next
+// prompt.
+const eraseEcho = "\r\x1b[K"
+
+// line writes s as a line of its own: after a line a command left
+// unfinished, and on the terminal over whatever was echoed since.
+func (c *console) line(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := make([]byte, 0, len(s)+8)
+	if c.mid {
+		b = append(b, '\n')
+	}
+	if c.tty {
+		b = append(b, eraseEcho...)
+	}
+	b = append(append(b, s...), '\n')
+	c.w.Write(b)
+	c.mid = false
 }
 
 // lineWriter is a command's stdout in the REPL: it passes on whole lines
@@ -195,7 +224,7 @@ func (p *printer) run() {
 			}
 			show(m)
 		case n := <-p.notes:
-			p.con.write([]byte(n + "\n"))
+			p.con.line(n)
 		case <-tick.C:
 			flush()
 			width = p.width()
@@ -233,7 +262,7 @@ func (p *printer) run() {
 			for {
 				select {
 				case n := <-p.notes:
-					p.con.write([]byte(n + "\n"))
+					p.con.line(n)
 				default:
 					return
 				}

@@ -50,9 +50,13 @@ type Options struct {
 	// Run runs a subcommand line (args[0] is the subcommand) with the given
 	// output streams, through the same run functions as `amsh ARGS...`.
 	Run func(ctx context.Context, args []string, out, errOut io.Writer) error
-	// Explain turns a command's error into the line to print ("" when it
-	// was printed already) and the exit status (SPEC §2).
-	Explain func(err error) (message string, code int)
+	// Explain is how a line's error is told: its exit status and the one
+	// line to print, without a prefix ("" when it was printed already).
+	// cmd gives Classify, so the shell, batch mode and `amsh ARGS` agree.
+	// The shell's own errors for a mistake in the line have a Usage method
+	// returning true; a line cancelled by Ctrl-C fails with
+	// context.Canceled. Nil: status 1 and the error's text.
+	Explain func(err error) (code int, message string)
 	// EventFilter parses `events filter` expressions (those of `events --filter`).
 	EventFilter func(exprs []string) (func(*ami.Message) bool, error)
 }
@@ -154,15 +158,15 @@ func New(ctx context.Context, opts Options) (*Shell, error) {
 				sh.cancel()
 				return nil, fmt.Errorf("terminal: %w", err)
 			}
-			if err != nil {
-				fmt.Fprintf(opts.ErrOut, "warning: %v; history is not saved\n", err)
-			}
 		} else {
 			sh.ed = NewLineEditor(opts.In, opts.Out)
 		}
 	}
 	if opts.Interactive {
-		sh.con = &console{w: sh.ed.Stdout()}
+		sh.con = &console{w: sh.ed.Stdout(), tty: true}
+		if err != nil {
+			sh.con.line(render.TerminalSafe(fmt.Sprintf("history is not saved: %v", err)))
+		}
 		sh.prn = newPrinter(sh.con, opts.Colour, opts.Width, sh.store, sh.updatePrompt)
 		sh.prn.follow(s.Subscribe(eventQueue))
 	} else {
@@ -190,7 +194,7 @@ func (sh *Shell) Session(ctx context.Context) (*ami.Session, error) {
 // Run reads and runs lines until exit, quit, Ctrl-D or the end of input,
 // then logs off. Interactive, it returns the status of the last line (or
 // exit's argument); in batch mode the status of the first line that failed,
-// after running them all (SPEC §5), or 130 when interrupted (the lines
+// after running them all, or 130 when interrupted (the lines
 // after the interrupted one are not run).
 func (sh *Shell) Run() int {
 	defer sh.close()
@@ -206,7 +210,7 @@ func (sh *Shell) Run() int {
 		if errors.Is(err, ErrInterrupt) {
 			if sh.block != nil {
 				sh.endBlock()
-				fmt.Fprintln(sh.opts.ErrOut, "raw block dropped")
+				sh.con.line("raw block dropped")
 			}
 			continue
 		}
@@ -245,14 +249,23 @@ func describe(label, addr string) string {
 	return fmt.Sprintf("%s (profile %s)", addr, label)
 }
 
-// close logs off and stops everything New started.
+// logoffWait bounds how long leaving waits for Asterisk's Goodbye. The
+// Logoff is a courtesy (closing the socket ends the session all the same),
+// and Asterisk answers a session's actions in order, so a busy server would
+// otherwise keep the user waiting for answers nobody wants any more.
+const logoffWait = 300 * time.Millisecond
+
+// close stops everything New started and logs off. The background work
+// (refresh, prefetch, Tab fetches, the supervisor) stops first, so it puts
+// no more actions in front of the Logoff.
 func (sh *Shell) close() {
-	if s := sh.link.startClosing(); s != nil && s.Err() == nil {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(sh.base), min(sh.opts.Timeout, 3*time.Second))
+	s := sh.link.startClosing()
+	sh.cancel()
+	if s != nil && s.Err() == nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(sh.base), min(sh.opts.Timeout, logoffWait))
 		s.Logoff(ctx)
 		cancel()
 	}
-	sh.cancel()
 	sh.bg.Wait()
 	sh.prn.close()
 	sh.ed.Close()

@@ -68,8 +68,8 @@ func TestDispatchPaths(t *testing.T) {
 		{line: "events --count 1", want: [][]string{{"events", "--count", "1"}}},
 		{line: "# a comment"},
 		{line: "   "},
-		{line: "nosuch thing", code: 2, err: `error: unknown command "nosuch"`},
-		{line: "help nosuch", code: 2, err: "error: help nosuch: not a subcommand"},
+		{line: "nosuch thing", code: 2, err: `amsh: unknown command "nosuch"`},
+		{line: "help nosuch", code: 2, err: "amsh: help nosuch: not a subcommand"},
 		{line: `hangup "PJSIP/ep1`, code: 2, err: "unclosed quote"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestBatchExitStatus(t *testing.T) {
 	if got := strings.Count(out.String(), "ran ok"); got != 3 {
 		t.Errorf("ran %d of the 3 good lines: the lines after a failure must run too\n%s", got, out.String())
 	}
-	if got := errOut.String(); strings.Count(got, "error: ") != 3 {
+	if got := errOut.String(); strings.Count(got, "amsh: ") != 3 || strings.Count(got, "\n") != 3 {
 		t.Errorf("want one error line per failure, got %q", got)
 	}
 }
@@ -171,7 +171,7 @@ func TestBuiltins(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.String())
 		}
 	}
-	if got := errOut.String(); got != "error: --filter \"[\": bad glob\n" {
+	if got := errOut.String(); got != "amsh: --filter \"[\": bad glob\n" {
 		t.Errorf("stderr %q", got)
 	}
 }
@@ -281,10 +281,10 @@ func TestReconnectRefusedLogin(t *testing.T) {
 	ed.in <- "ping"
 	close(ed.in)
 	if code := <-done; code != 4 {
-		t.Errorf("a command after a refused re-login: exit %d, want 4; stderr %q", code, errOut.String())
+		t.Errorf("a command after a refused re-login: exit %d, want 4; screen %q", code, ed.out.String())
 	}
-	if !strings.Contains(errOut.String(), "Authentication failed") {
-		t.Errorf("stderr %q", errOut.String())
+	if !strings.Contains(ed.out.String(), "error: login to") || !strings.Contains(ed.out.String(), "Authentication failed") || errOut.String() != "" {
+		t.Errorf("screen %q, stderr %q; want the error on the screen", ed.out.String(), errOut.String())
 	}
 	if p := ed.prompts(); p[len(p)-1] != "amsh fake (disconnected)> " {
 		t.Errorf("prompt %q", p[len(p)-1])
@@ -456,7 +456,12 @@ func TestCtrlCCancelsOnlyTheCommand(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Errorf("exit %d: the line after the interrupted one should have run", code)
 	}
-	if got := errOut.String(); got != "error: interrupted\nraw block dropped\n" {
+	// Each on a line of its own, over the "^C" the terminal echoed, and
+	// "interrupted" is not an error.
+	if got := ed.out.String(); !strings.Contains(got, "\r\x1b[Kinterrupted\n") || !strings.Contains(got, "\r\x1b[Kraw block dropped\n") || strings.Contains(got, "error") {
+		t.Errorf("screen %q", got)
+	}
+	if got := errOut.String(); got != "" {
 		t.Errorf("stderr %q", got)
 	}
 	want := [][]string{{"hangup", "PJSIP/ep1-0001"}, {"ping"}}
@@ -562,7 +567,7 @@ func TestBatchInterrupted(t *testing.T) {
 	if got := len(rec.got()); got != 2 {
 		t.Errorf("ran %d lines, want 2: nothing after the interrupted one", got)
 	}
-	if got := errOut.String(); got != "error: interrupted\n" {
+	if got := errOut.String(); got != "amsh: interrupted\n" {
 		t.Errorf("stderr %q", got)
 	}
 }

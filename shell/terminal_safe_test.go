@@ -11,9 +11,9 @@ import (
 // terminal.
 func TestRecordEscapesError(t *testing.T) {
 	var errOut bytes.Buffer
-	sh := &Shell{opts: Options{ErrOut: &errOut}}
+	sh := &Shell{opts: Options{ErrOut: &errOut}, con: &console{w: &errOut}}
 	sh.record(errors.New("Getvar: Asterisk said: \x1b[2J\x1b]0;title\x07"))
-	if got, want := errOut.String(), "error: Getvar: Asterisk said: \\x1b[2J\\x1b]0;title\\x07\n"; got != want {
+	if got, want := errOut.String(), "amsh: Getvar: Asterisk said: \\x1b[2J\\x1b]0;title\\x07\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
