@@ -44,6 +44,12 @@ type Config struct {
 	// session's reader goroutine, so it must return at once (queue the event,
 	// as EventBuffer.Put does); it may call Close.
 	OnEvent func(*Message)
+	// LazyLogin makes Dial return once the Login is written, without waiting
+	// for its answer: the first action is then sent right behind it, and
+	// Send waits for the Login's answer before its own (a refused login is
+	// still an *AuthError, from Send). One-shot commands save a round trip
+	// with it. With MD5 the Challenge is still answered before Dial returns.
+	LazyLogin bool
 	// MaxListBytes caps the headers one list action may collect (default
 	// 256 MiB, about a million endpoints): past it the action fails with a
 	// *ProtocolError rather than letting a runaway list exhaust memory.
@@ -74,6 +80,10 @@ type Session struct {
 	lastRead atomic.Int64 // unix nanos of the last message read
 
 	done chan struct{}
+
+	// login is the Login still unanswered when Dial returned (LazyLogin);
+	// nil otherwise. Set before Dial returns, read-only after.
+	login *call
 }
 
 type call struct {
@@ -137,7 +147,7 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 		}
 	})
 	defer stop()
-	if err := s.login(dctx); err != nil {
+	if err := s.logIn(dctx); err != nil {
 		s.Close()
 		var te *TimeoutError
 		if errors.As(err, &te) {
@@ -181,7 +191,9 @@ func newSession(cfg Config, conn net.Conn) *Session {
 	return s
 }
 
-func (s *Session) login(ctx context.Context) error {
+// logIn sends the Login (after a Challenge for MD5) and, unless
+// cfg.LazyLogin, waits for its answer.
+func (s *Session) logIn(ctx context.Context) error {
 	events := s.cfg.Events
 	if events == "" {
 		events = "off"
@@ -206,6 +218,14 @@ func (s *Session) login(ctx context.Context) error {
 		return fmt.Errorf("auth %q: want md5 or plain", s.cfg.Auth)
 	}
 	login.Add("Events", events)
+	if s.cfg.LazyLogin {
+		c, err := s.start(ctx, login)
+		if err != nil {
+			return s.loginErr(err)
+		}
+		s.login = c
+		return nil
+	}
 	if _, err := s.Send(ctx, login); err != nil {
 		return s.loginErr(err)
 	}
@@ -213,6 +233,9 @@ func (s *Session) login(ctx context.Context) error {
 }
 
 func (s *Session) loginErr(err error) error {
+	if err == nil {
+		return nil
+	}
 	var ae *ActionError
 	if errors.As(err, &ae) {
 		return &AuthError{Addr: s.cfg.Addr, User: s.cfg.Username, Message: ae.Message}
@@ -251,6 +274,35 @@ func (s *Session) NewActionID() string {
 // when ctx's deadline passed first, holding any partial list; ctx.Err()
 // itself when ctx was cancelled.
 func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
+	begin := time.Now()
+	c, err := s.start(ctx, action)
+	if err != nil {
+		return nil, err
+	}
+	if s.login != nil && c != s.login {
+		// A lazy login: the action went out right behind the Login, and
+		// counts only if the Login was accepted.
+		if err := s.LoggedIn(ctx); err != nil {
+			s.forget(c)
+			return nil, err
+		}
+	}
+	return s.wait(ctx, c, begin)
+}
+
+// LoggedIn waits for the answer to a lazy Login (Config.LazyLogin) and
+// returns its error, an *AuthError when it was refused. It returns nil at
+// once for a session whose login was answered in Dial.
+func (s *Session) LoggedIn(ctx context.Context) error {
+	if s.login == nil {
+		return nil
+	}
+	_, err := s.wait(ctx, s.login, time.Now())
+	return s.loginErr(err)
+}
+
+// start registers an action's call and writes the action.
+func (s *Session) start(ctx context.Context, action *Message) (*call, error) {
 	if err := ValidateMessage(action); err != nil {
 		return nil, err
 	}
@@ -261,7 +313,6 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 		action.Add("ActionID", id)
 	}
 	c := &call{id: id, name: name, res: &Result{Action: action}, done: make(chan struct{})}
-	start := time.Now()
 
 	s.mu.Lock()
 	if s.err != nil {
@@ -284,7 +335,11 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 		}
 		return nil, err
 	}
+	return c, nil
+}
 
+// wait waits for a started call's result, or for ctx to end.
+func (s *Session) wait(ctx context.Context, c *call, begin time.Time) (*Result, error) {
 	select {
 	case <-c.done:
 		if c.err != nil {
@@ -294,7 +349,7 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 	case <-ctx.Done():
 		s.mu.Lock()
 		finished := c.closed
-		if !finished {
+		if !finished && c != s.login { // other actions may still wait for the Login
 			s.dropLocked(c)
 		}
 		s.mu.Unlock()
@@ -305,7 +360,7 @@ func (s *Session) Send(ctx context.Context, action *Message) (*Result, error) {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			// The session is still up (a lost one would have finished the
 			// call): this action alone timed out.
-			return c.res, &TimeoutError{Action: name, Result: c.res, Wait: time.Since(start)}
+			return c.res, &TimeoutError{Action: c.name, Result: c.res, Wait: time.Since(begin)}
 		}
 		return c.res, ctx.Err()
 	}
@@ -568,6 +623,17 @@ func (s *Session) Logoff(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// Quit writes a Logoff and closes the connection without waiting for the
+// Goodbye: for one-shot commands, whose work is done.
+func (s *Session) Quit() {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.DialTimeout)
+	defer cancel()
+	if c, err := s.start(ctx, NewAction("Logoff")); err == nil {
+		s.forget(c)
+	}
+	s.Close()
 }
 
 // keepalive pings the server after `every` of silence and closes the session

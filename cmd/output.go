@@ -40,9 +40,16 @@ func (f *Factory) WithSession(ctx context.Context, events string, fn func(s *ami
 		}
 		return fn(s)
 	}
-	s, err := f.Session(ctx, events)
+	// A one-shot session pipelines: the first action goes out right behind
+	// the Login, and the Logoff does not wait for the Goodbye.
+	cfg, err := f.sessionConfig(ctx, events)
 	if err != nil {
 		return err
+	}
+	cfg.LazyLogin = true
+	s, err := ami.Dial(ctx, cfg)
+	if err != nil {
+		return f.where(err)
 	}
 	defer s.Close()
 	if err := fn(s); err != nil {
@@ -50,7 +57,10 @@ func (f *Factory) WithSession(ctx context.Context, events string, fn func(s *ami
 	}
 	lctx, cancel := f.ActionContext(ctx)
 	defer cancel()
-	s.Logoff(lctx) // best effort: the work is done
+	if err := s.LoggedIn(lctx); err != nil { // for an fn that sent nothing
+		return f.where(err)
+	}
+	s.Quit()
 	return nil
 }
 
