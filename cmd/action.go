@@ -15,8 +15,6 @@ type ActionOptions struct {
 	Params []ami.Header // in the order given; a key may repeat
 }
 
-func init() { subcommands = append(subcommands, newCmdAction) }
-
 func newCmdAction(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "action NAME [KEY=VALUE ...]",

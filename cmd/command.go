@@ -16,8 +16,6 @@ type CommandOptions struct {
 	Words []string // the CLI command, one word per element
 }
 
-func init() { subcommands = append(subcommands, newCmdCommand) }
-
 func newCmdCommand(f *Factory) *cobra.Command {
 	opts := &CommandOptions{}
 	return &cobra.Command{

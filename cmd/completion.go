@@ -1,21 +1,29 @@
 package cmd
 
 import (
+	"slices"
+
 	"github.com/spf13/cobra"
 )
-
-func init() { subcommands = append(subcommands, newCmdCompletion) }
 
 // completionShells are the shells cobra writes completion scripts for.
 var completionShells = []string{"bash", "zsh", "fish", "powershell"}
 
-// newCmdCompletion replaces cobra's default completion command (cobra adds
+// CompletionOptions are what `amsh completion` needs.
+type CompletionOptions struct {
+	IO             *IOStreams
+	Root           *cobra.Command // the tree to complete; set when the command runs
+	Shell          string         // bash, zsh, fish or powershell
+	NoDescriptions bool
+}
+
+// NewCmdCompletion replaces cobra's default completion command (cobra adds
 // its own only when the tree has none), so its help says how to install the
 // script and its errors are usage errors. The script calls back into amsh
 // (the hidden __complete command), which is where the live values come from:
 // see registerCompletions.
-func newCmdCompletion(f *Factory) *cobra.Command {
-	var noDesc bool
+func NewCmdCompletion(f *Factory, runF func(*CompletionOptions) error) *cobra.Command {
+	opts := &CompletionOptions{IO: f.IO}
 	c := &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script for bash, zsh, fish or PowerShell",
@@ -50,36 +58,43 @@ Start a new shell after installing a script for every new shell.`,
 		ValidArgs:             completionShells,
 		DisableFlagsInUseLine: true,
 		Args: func(c *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("%s: name one shell: bash, zsh, fish or powershell", c.CommandPath())
+			if err := argsBetween(1, 1)(c, args); err != nil {
+				return err
 			}
-			for _, sh := range completionShells {
-				if args[0] == sh {
-					return nil
-				}
+			if !slices.Contains(completionShells, args[0]) {
+				return usageErrorf("completion: unknown shell %q; want bash, zsh, fish or powershell", args[0])
 			}
-			return usageErrorf("%s %q: unknown shell; want bash, zsh, fish or powershell", c.CommandPath(), args[0])
+			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			root, out := c.Root(), f.IO.Out
-			switch args[0] {
-			case "bash":
-				return root.GenBashCompletionV2(out, !noDesc)
-			case "zsh":
-				if noDesc {
-					return root.GenZshCompletionNoDesc(out)
-				}
-				return root.GenZshCompletion(out)
-			case "fish":
-				return root.GenFishCompletion(out, !noDesc)
-			default:
-				if noDesc {
-					return root.GenPowerShellCompletion(out)
-				}
-				return root.GenPowerShellCompletionWithDesc(out)
+			opts.Root, opts.Shell = c.Root(), args[0]
+			if runF != nil {
+				return runF(opts)
 			}
+			return completionRun(opts)
 		},
 	}
-	c.Flags().BoolVar(&noDesc, "no-descriptions", false, "leave out the descriptions shown beside candidates")
+	c.Flags().BoolVar(&opts.NoDescriptions, "no-descriptions", false, "leave out the descriptions shown beside candidates")
 	return c
+}
+
+// completionRun writes the completion script for opts.Shell.
+func completionRun(opts *CompletionOptions) error {
+	root, out, desc := opts.Root, opts.IO.Out, !opts.NoDescriptions
+	switch opts.Shell {
+	case "bash":
+		return root.GenBashCompletionV2(out, desc)
+	case "zsh":
+		if !desc {
+			return root.GenZshCompletionNoDesc(out)
+		}
+		return root.GenZshCompletion(out)
+	case "fish":
+		return root.GenFishCompletion(out, desc)
+	default:
+		if !desc {
+			return root.GenPowerShellCompletion(out)
+		}
+		return root.GenPowerShellCompletionWithDesc(out)
+	}
 }

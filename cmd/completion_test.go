@@ -350,3 +350,26 @@ func TestCompleteHangupFallsBackToStatus(t *testing.T) {
 		t.Errorf("got %q code %d stderr %q", r.Candidates, r.Code, r.Stderr)
 	}
 }
+
+func TestNewCmdCompletion(t *testing.T) {
+	for _, tc := range []struct {
+		argv   []string
+		shell  string
+		noDesc bool
+	}{
+		{[]string{"bash"}, "bash", false},
+		{[]string{"zsh", "--no-descriptions"}, "zsh", true},
+		{[]string{"powershell"}, "powershell", false},
+	} {
+		opts, err := parseCmd(t, NewCmdCompletion, "", tc.argv...)
+		if err != nil || opts.Shell != tc.shell || opts.NoDescriptions != tc.noDesc || opts.Root == nil || opts.Root.Name() != "amsh" {
+			t.Errorf("completion %q: %+v, %v", tc.argv, opts, err)
+		}
+	}
+	_, err := parseCmd(t, NewCmdCompletion, "")
+	wantUsageError(t, err, `completion: needs bash|zsh|fish|powershell`)
+	_, err = parseCmd(t, NewCmdCompletion, "", "tcsh")
+	wantUsageError(t, err, `completion: unknown shell "tcsh"; want bash, zsh, fish or powershell`)
+	_, err = parseCmd(t, NewCmdCompletion, "", "bash", "zsh")
+	wantUsageError(t, err, `completion: too many arguments: "bash", "zsh" (it takes bash|zsh|fish|powershell)`)
+}

@@ -23,8 +23,6 @@ type DecodeOptions struct {
 	File string // "" or "-" for stdin
 }
 
-func init() { subcommands = append(subcommands, newCmdDecode) }
-
 func newCmdDecode(f *Factory) *cobra.Command {
 	opts := &DecodeOptions{}
 	return &cobra.Command{

@@ -34,7 +34,8 @@ func Dispatch(ctx context.Context, f *Factory, args []string) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return c.Help()
 		}
-		return &UsageError{Err: fmt.Errorf("%s: %w (see '%s --help')", c.Name(), err, c.Name())}
+		name := commandName(c) // "queue add", as typed on the line
+		return &UsageError{Err: fmt.Errorf("%s: %w (see '%s --help')", name, err, name)}
 	}
 	if help, _ := c.Flags().GetBool("help"); help {
 		return c.Help()
@@ -44,7 +45,7 @@ func Dispatch(ctx context.Context, f *Factory, args []string) error {
 	}
 	pos := c.Flags().Args()
 	if err := c.ValidateArgs(pos); err != nil {
-		return &UsageError{Err: fmt.Errorf("%s: %w", c.CommandPath(), err)}
+		return err // a usage error that names the command (see usageArgs)
 	}
 	if err := lf.validateGlobal(); err != nil {
 		return err

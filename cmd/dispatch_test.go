@@ -54,3 +54,23 @@ func TestDispatchErrors(t *testing.T) {
 		}
 	}
 }
+
+// A line's flag and argument errors name the command once, by the words
+// typed: "queue add", not "add" or "amsh queue add".
+func TestDispatchErrorsNameTheCommand(t *testing.T) {
+	f := NewFactory(&IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	f.Global.Output, f.Global.Color = "text", "auto"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"queue", "add", "support", "PJSIP/a", "--nosuch"}, `queue add: unknown flag: --nosuch (see 'queue add --help')`},
+		{[]string{"queue", "add", "support"}, `queue add: needs QUEUE IFACE (got "support")`},
+		{[]string{"hangup"}, `hangup: needs CHANNEL|/REGEX/`},
+	} {
+		err := Dispatch(context.Background(), f, tc.args)
+		if code, msg := Classify(err); code != ExitUsage || msg != tc.want || err.Error() != tc.want {
+			t.Errorf("%q: exit %d, message %q (error %q); want %q", tc.args, code, msg, err, tc.want)
+		}
+	}
+}

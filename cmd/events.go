@@ -39,8 +39,6 @@ const streamBuffer = 64 << 10
 // doubling to 10 s.
 var reconnectBackoff = ami.Backoff{Min: 500 * time.Millisecond, Max: 10 * time.Second}
 
-func init() { subcommands = append(subcommands, newCmdEvents) }
-
 func newCmdEvents(f *Factory) *cobra.Command {
 	opts := &EventsOptions{Buffer: defaultBuffer}
 	c := &cobra.Command{

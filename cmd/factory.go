@@ -228,11 +228,51 @@ func (f *Factory) sessionConfig(ctx context.Context, events string) (ami.Config,
 
 // where adds the profile to an error so it says where things failed.
 func (f *Factory) where(err error) error {
-	if f.conn != nil && f.conn.ProfileName != "" {
-		return fmt.Errorf("profile %s: %w", f.conn.ProfileName, err)
+	if f.conn != nil {
+		return f.conn.where(err)
 	}
 	return err
 }
+
+// where adds the profile to an error so it says where things failed.
+func (c *Connection) where(err error) error {
+	if c.ProfileName != "" {
+		return fmt.Errorf("profile %s: %w", c.ProfileName, err)
+	}
+	return err
+}
+
+// target names the connection in notes and questions: "profile lab", or
+// the address for ad-hoc use.
+func (c *Connection) target() string {
+	if c.ProfileName != "" {
+		return "profile " + c.ProfileName
+	}
+	return c.Addr
+}
+
+// send is Factory.Send on a session of this connection.
+func (c *Connection) send(ctx context.Context, s *ami.Session, action *ami.Message) (*ami.Result, error) {
+	actx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	res, err := s.Send(actx, action)
+	if err != nil {
+		return res, c.where(err)
+	}
+	return res, nil
+}
+
+// format is the -o format's canonical name: text, raw, json or yaml.
+func (f *Factory) format() string { return f.Global.Output }
+
+// SessionFunc is Factory.WithSession: it dials (or, in the shell, borrows
+// the shell's session), runs fn and logs off. events is the Login's event
+// mask, "off" for commands that need none.
+type SessionFunc func(ctx context.Context, events string, fn func(s *ami.Session) error) error
+
+// SendFunc is Factory.Send: one action within the per-action timeout, its
+// error naming the profile.
+type SendFunc func(ctx context.Context, s *ami.Session, action *ami.Message) (*ami.Result, error)
 
 // note prints a line on stderr unless --quiet.
 func (f *Factory) note(format string, a ...any) {

@@ -24,8 +24,6 @@ type HangupOptions struct {
 	Cause string
 }
 
-func init() { subcommands = append(subcommands, newCmdHangup) }
-
 func newCmdHangup(f *Factory) *cobra.Command {
 	opts := &HangupOptions{}
 	c := &cobra.Command{

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -78,4 +81,42 @@ func profilesFile(t *testing.T, addr string, extra string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// parseCmd runs the command newCmd builds, under a root named amsh and the
+// parent groups in path ("queue"), on argv, with a runF that records the
+// options instead of running: flag and argument parsing, no socket. The
+// options are nil when parsing failed.
+func parseCmd[O any](t *testing.T, newCmd func(*Factory, func(*O) error) *cobra.Command, path string, argv ...string) (*O, error) {
+	t.Helper()
+	ios := &IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard, Getenv: func(string) string { return "" }}
+	var got *O
+	c := newCmd(NewFactory(ios), func(o *O) error { got = o; return nil })
+	root := &cobra.Command{Use: "amsh", SilenceErrors: true, SilenceUsage: true}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	parent := root
+	for _, name := range strings.Fields(path) {
+		g := &cobra.Command{Use: name}
+		parent.AddCommand(g)
+		parent = g
+	}
+	parent.AddCommand(c)
+	root.SetArgs(append(append(strings.Fields(path), c.Name()), argv...))
+	if err := root.Execute(); err != nil {
+		return nil, err
+	}
+	if got == nil {
+		t.Fatalf("%s %s %q: runF was not called", path, c.Name(), argv)
+	}
+	return got, nil
+}
+
+// wantUsageError fails unless err is a usage error (exit 2) whose message is want.
+func wantUsageError(t *testing.T, err error, want string) {
+	t.Helper()
+	if code, msg := Classify(err); code != ExitUsage || msg != want {
+		t.Errorf("error %v (exit %d); want exit 2 and %q", err, code, want)
+	}
 }

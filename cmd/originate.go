@@ -44,8 +44,6 @@ const originateDefaultRing = 30 * time.Second
 
 const originateAnswered = 4 // AST_CONTROL_ANSWER, OriginateResponse's Reason when answered
 
-func init() { subcommands = append(subcommands, newCmdOriginate) }
-
 func newCmdOriginate(f *Factory) *cobra.Command {
 	opts := &OriginateOptions{}
 	c := &cobra.Command{

@@ -7,16 +7,22 @@ import (
 	"time"
 
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/render"
 	"github.com/spf13/cobra"
 )
 
-// PingOptions are the arguments of `amsh ping` (none yet).
-type PingOptions struct{}
+// PingOptions are what `amsh ping` needs.
+type PingOptions struct {
+	IO          *IOStreams
+	Format      func() string // the -o format
+	Renderer    func() *render.Renderer
+	WithSession SessionFunc
+	Send        SendFunc
+}
 
-func init() { subcommands = append(subcommands, newCmdPing) }
-
-func newCmdPing(f *Factory) *cobra.Command {
-	opts := &PingOptions{}
+// NewCmdPing is `amsh ping`; runF, when set, runs instead of pingRun.
+func NewCmdPing(f *Factory, runF func(*PingOptions) error) *cobra.Command {
+	opts := &PingOptions{IO: f.IO, Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send}
 	return &cobra.Command{
 		Use:   "ping",
 		Short: "Log in, send Ping and print the round-trip time",
@@ -32,25 +38,28 @@ milliseconds and the server's Timestamp; raw prints the response as received.`,
   amsh -o json ping | jq -r .RoundTripMs`,
 		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runPing(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return pingRun(c.Context(), opts)
 		},
 	}
 }
 
-func runPing(ctx context.Context, f *Factory, _ *PingOptions) error {
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
+func pingRun(ctx context.Context, opts *PingOptions) error {
+	return opts.WithSession(ctx, "off", func(s *ami.Session) error {
 		start := time.Now()
-		res, err := f.Send(ctx, s, ami.NewAction("Ping"))
+		res, err := opts.Send(ctx, s, ami.NewAction("Ping"))
 		rtt := time.Since(start)
 		if err != nil {
 			return err
 		}
-		switch f.Global.Output {
+		switch opts.Format() {
 		case "text":
-			_, err := fmt.Fprintf(f.IO.Out, "Pong from %s in %s ms\n", s.Addr(), formatMillis(rtt))
+			_, err := fmt.Fprintf(opts.IO.Out, "Pong from %s in %s ms\n", s.Addr(), formatMillis(rtt))
 			return err
 		case "raw":
-			return f.Renderer().Result(res)
+			return opts.Renderer().Result(res)
 		}
 		kv := [][2]string{
 			{"Address", s.Addr()},
@@ -61,7 +70,7 @@ func runPing(ctx context.Context, f *Factory, _ *PingOptions) error {
 		if ts, ok := res.Response.Lookup("Timestamp"); ok {
 			kv = append(kv, [2]string{"Timestamp", ts})
 		}
-		return f.Renderer().Fields(kv)
+		return opts.Renderer().Fields(kv)
 	})
 }
 

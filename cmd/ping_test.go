@@ -109,3 +109,14 @@ func TestPingSandbox(t *testing.T) {
 		t.Errorf("-o json: exit %d stdout %q: %v", r.Code, r.Stdout, err)
 	}
 }
+
+func TestNewCmdPing(t *testing.T) {
+	opts, err := parseCmd(t, NewCmdPing, "")
+	if err != nil || opts.IO == nil || opts.WithSession == nil || opts.Send == nil || opts.Renderer == nil || opts.Format == nil {
+		t.Errorf("ping: %+v, %v", opts, err)
+	}
+	_, err = parseCmd(t, NewCmdPing, "", "|", "head")
+	wantUsageError(t, err, `ping: too many arguments: "|", "head" (it takes none)`)
+	_, err = parseCmd(t, NewCmdPing, "", "--count", "3")
+	wantUsageError(t, err, `unknown flag: --count`)
+}

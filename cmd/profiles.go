@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -12,18 +13,11 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/profile"
+	"github.com/amsh/amsh/render"
 )
 
-// ProfilesOptions are the arguments of `profiles show` and `profiles check`.
-type ProfilesOptions struct {
-	// Name is the profile; empty means the one amsh would use (--profile,
-	// $AMSH_PROFILE, then the file's default).
-	Name string
-}
-
-func init() { subcommands = append(subcommands, newCmdProfiles) }
-
-func newCmdProfiles(f *Factory) *cobra.Command {
+// NewCmdProfiles is the `amsh profiles` group.
+func NewCmdProfiles(f *Factory) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "profiles",
 		Short: "List, show and check connection profiles",
@@ -42,14 +36,25 @@ $XDG_CONFIG_HOME/amsh/profiles.yaml (default ~/.config/amsh/profiles.yaml).
       tls: false
 
 'list' and 'show' only read the file; 'check' logs in.`,
-		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
-	c.AddCommand(newCmdProfilesList(f), newCmdProfilesShow(f), newCmdProfilesCheck(f))
+	c.AddCommand(NewCmdProfilesList(f, nil), NewCmdProfilesShow(f, nil), NewCmdProfilesCheck(f, nil))
 	return c
 }
 
-func newCmdProfilesList(f *Factory) *cobra.Command {
+// ProfilesListOptions are what `amsh profiles list` needs.
+type ProfilesListOptions struct {
+	IO       *IOStreams
+	Format   func() string // the -o format
+	Renderer func() *render.Renderer
+	Note     func(format string, a ...any)
+	// LoadFile reads the profiles file: nil, and its path, when there is none.
+	LoadFile func() (*profile.File, string, error)
+}
+
+// NewCmdProfilesList is `amsh profiles list`; runF, when set, runs instead
+// of profilesListRun.
+func NewCmdProfilesList(f *Factory, runF func(*ProfilesListOptions) error) *cobra.Command {
+	opts := &ProfilesListOptions{IO: f.IO, Format: f.format, Renderer: f.Renderer, Note: f.note, LoadFile: f.loadProfilesFile}
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List the profiles in the profiles file (never connects)",
@@ -64,12 +69,33 @@ with the keys name, host, port, username, auth, tls and default, or name,
 default and error for a broken one.`,
 		Example: `  amsh profiles list
   amsh profiles list -o json | jq -r '.[].name'`,
-		Args: argsNone,
-		RunE: func(*cobra.Command, []string) error { return runProfilesList(f) },
+		Args: argsBetween(0, 0),
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return profilesListRun(opts)
+		},
 	}
 }
 
-func newCmdProfilesShow(f *Factory) *cobra.Command {
+// ProfilesShowOptions are what `amsh profiles show` needs.
+type ProfilesShowOptions struct {
+	IO       *IOStreams
+	Format   func() string // the -o format
+	Renderer func() *render.Renderer
+	// Choose selects a profile by name; "" is the one amsh would use.
+	Choose func(name string) (*profile.Profile, *profile.File, error)
+
+	// Name is the profile; empty means the one amsh would use (--profile,
+	// $AMSH_PROFILE, then the file's default).
+	Name string
+}
+
+// NewCmdProfilesShow is `amsh profiles show`; runF, when set, runs instead
+// of profilesShowRun.
+func NewCmdProfilesShow(f *Factory, runF func(*ProfilesShowOptions) error) *cobra.Command {
+	opts := &ProfilesShowOptions{IO: f.IO, Format: f.format, Renderer: f.Renderer, Choose: f.chooseProfile}
 	return &cobra.Command{
 		Use:   "show [NAME]",
 		Short: "Show every setting of a profile, the secret masked (never connects)",
@@ -79,15 +105,37 @@ the references they are, and are not resolved. Without NAME, the profile amsh
 would use: --profile, $AMSH_PROFILE, then the file's default.`,
 		Example: `  amsh profiles show lab
   amsh profiles show lab -o yaml`,
-		Args:              argsUpTo(1),
+		Args:              argsBetween(0, 1),
 		ValidArgsFunction: completeProfileArg(f),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return runProfilesShow(f, &ProfilesOptions{Name: optionalArg(args)})
+			if len(args) == 1 {
+				opts.Name = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return profilesShowRun(opts)
 		},
 	}
 }
 
-func newCmdProfilesCheck(f *Factory) *cobra.Command {
+// ProfilesCheckOptions are what `amsh profiles check` needs.
+type ProfilesCheckOptions struct {
+	IO       *IOStreams
+	Format   func() string // the -o format
+	Renderer func() *render.Renderer
+	Note     func(format string, a ...any)
+	// Login dials and logs in with the named profile ("" for the one amsh
+	// would use) and says what it connected to.
+	Login func(ctx context.Context, name string) (*ami.Session, *Connection, error)
+
+	Name string // as ProfilesShowOptions.Name
+}
+
+// NewCmdProfilesCheck is `amsh profiles check`; runF, when set, runs
+// instead of profilesCheckRun.
+func NewCmdProfilesCheck(f *Factory, runF func(*ProfilesCheckOptions) error) *cobra.Command {
+	opts := &ProfilesCheckOptions{IO: f.IO, Format: f.format, Renderer: f.Renderer, Note: f.note, Login: f.loginAs}
 	return &cobra.Command{
 		Use:   "check [NAME]",
 		Short: "Log in with a profile and report the server's version and round-trip time",
@@ -98,10 +146,16 @@ Without NAME, the profile amsh would use: --profile, $AMSH_PROFILE, then the
 file's default.`,
 		Example: `  amsh profiles check lab
   amsh profiles check lab -o json`,
-		Args:              argsUpTo(1),
+		Args:              argsBetween(0, 1),
 		ValidArgsFunction: completeProfileArg(f),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runProfilesCheck(c.Context(), f, &ProfilesOptions{Name: optionalArg(args)})
+			if len(args) == 1 {
+				opts.Name = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return profilesCheckRun(c.Context(), opts)
 		},
 	}
 }
@@ -132,11 +186,11 @@ func fileDefaultProfile(file *profile.File) string {
 	return file.DefaultName()
 }
 
-// runProfilesList prints the profiles file as a table, or as a list of
+// profilesListRun prints the profiles file as a table, or as a list of
 // documents in json and yaml. It never dials. A broken profile is listed
 // with its error; a default: that names no profile is a note on stderr.
-func runProfilesList(f *Factory) error {
-	file, path, err := f.loadProfilesFile()
+func profilesListRun(opts *ProfilesListOptions) error {
+	file, path, err := opts.LoadFile()
 	if err != nil {
 		return err
 	}
@@ -145,10 +199,11 @@ func runProfilesList(f *Factory) error {
 	if file != nil {
 		names, def = file.Names, fileDefaultProfile(file)
 		if err := file.DefaultError(); err != nil {
-			f.note("note: %v", err)
+			opts.Note("note: %v", err)
 		}
 	}
-	if f.ownDocument() {
+	format := opts.Format()
+	if ownDocument(format) {
 		docs := []fields{}
 		for _, name := range names {
 			if ce := file.Broken[name]; ce != nil {
@@ -161,14 +216,14 @@ func runProfilesList(f *Factory) error {
 				{"auth", p.Auth}, {"tls", p.TLS}, {"default", name == def},
 			})
 		}
-		return f.writeDocument(docs)
+		return writeDocument(opts.IO.Out, format, docs)
 	}
-	if len(names) == 0 && (f.Global.Output == "text" || f.Global.Output == "raw") {
+	if len(names) == 0 && (format == "text" || format == "raw") {
 		where := path
 		if where == "" {
 			where = "$HOME/.config/amsh/profiles.yaml"
 		}
-		f.note("no profiles in %s; see profiles.yaml.example, or use --host HOST --user NAME", where)
+		opts.Note("no profiles in %s; see profiles.yaml.example, or use --host HOST --user NAME", where)
 		return nil
 	}
 	cols := []string{"NAME", "HOST:PORT", "USER", "AUTH", "TLS", "DEFAULT"}
@@ -190,7 +245,7 @@ func runProfilesList(f *Factory) error {
 		}
 		rows = append(rows, row)
 	}
-	return f.Renderer().Table("", cols, rows)
+	return opts.Renderer().Table("", cols, rows)
 }
 
 // chooseProfile selects name, or the profile amsh would use when name is "".
@@ -212,27 +267,27 @@ func (f *Factory) chooseProfile(name string) (*profile.Profile, *profile.File, e
 	return p, file, nil
 }
 
-// runProfilesShow prints one profile's settings. It never dials and never
+// profilesShowRun prints one profile's settings. It never dials and never
 // resolves a secret.
-func runProfilesShow(f *Factory, opts *ProfilesOptions) error {
-	p, file, err := f.chooseProfile(opts.Name)
+func profilesShowRun(opts *ProfilesShowOptions) error {
+	p, file, err := opts.Choose(opts.Name)
 	if err != nil {
 		return err
 	}
-	return f.writeFields(profileFields(p.Redacted(), file))
+	return writeFields(opts.IO.Out, opts.Format(), opts.Renderer, profileFields(p.Redacted(), file))
 }
 
 // writeFields prints one document: typed in json and yaml, an aligned
 // Key: Value block otherwise.
-func (f *Factory) writeFields(doc fields) error {
-	if f.ownDocument() {
-		return f.writeDocument(doc)
+func writeFields(w io.Writer, format string, renderer func() *render.Renderer, doc fields) error {
+	if ownDocument(format) {
+		return writeDocument(w, format, doc)
 	}
 	kv := make([][2]string, len(doc))
 	for i, p := range doc {
 		kv[i] = [2]string{p.Key, fmt.Sprint(p.Value)}
 	}
-	return f.Renderer().Fields(kv)
+	return renderer().Fields(kv)
 }
 
 // profileFields lists a profile under the keys of the profiles file, so
@@ -271,24 +326,33 @@ func profileFields(p *profile.Profile, file *profile.File) fields {
 	)
 }
 
-// runProfilesCheck logs in with a profile and reports what it reached. It
-// uses a Factory of its own, so checking another profile from the REPL does
-// not change the profile the REPL is using.
-func runProfilesCheck(ctx context.Context, parent *Factory, opts *ProfilesOptions) error {
-	f := &Factory{IO: parent.IO, Global: parent.Global, ReadSecret: parent.ReadSecret}
-	if opts.Name != "" {
+// loginAs dials and logs in with profile name ("" for the one amsh would
+// use). It uses a Factory of its own, so checking another profile from the
+// REPL does not change the profile the REPL is using.
+func (f *Factory) loginAs(ctx context.Context, name string) (*ami.Session, *Connection, error) {
+	pf := &Factory{IO: f.IO, Global: f.Global, ReadSecret: f.ReadSecret}
+	if name != "" {
 		// Checked as any command would use it: flags and environment still
 		// override the profile's address and user.
-		f.Global.Profile = opts.Name
+		pf.Global.Profile = name
 	}
+	s, err := pf.Session(ctx, "off")
+	if err != nil {
+		return nil, nil, err
+	}
+	c, _ := pf.Connection()
+	return s, c, nil
+}
+
+// profilesCheckRun logs in with a profile and reports what it reached.
+func profilesCheckRun(ctx context.Context, opts *ProfilesCheckOptions) error {
 	start := time.Now()
-	s, err := f.Session(ctx, "off")
+	s, c, err := opts.Login(ctx, opts.Name)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	login := time.Since(start)
-	c, _ := f.Connection()
 
 	doc := fields{
 		{"profile", firstNonEmpty(c.ProfileName, "(none)")},
@@ -298,7 +362,7 @@ func runProfilesCheck(ctx context.Context, parent *Factory, opts *ProfilesOption
 		{"banner", s.Banner()},
 	}
 	version, amiVersion := "", ""
-	if res, err := f.Send(ctx, s, ami.NewAction("CoreSettings")); err == nil {
+	if res, err := c.send(ctx, s, ami.NewAction("CoreSettings")); err == nil {
 		version = strings.TrimSpace(res.Response.Get("AsteriskVersion"))
 		amiVersion = strings.TrimSpace(res.Response.Get("AMIversion"))
 	} else if !asteriskSaidError(err) {
@@ -306,12 +370,12 @@ func runProfilesCheck(ctx context.Context, parent *Factory, opts *ProfilesOption
 	} else {
 		// A user without the system class may not read CoreSettings; the
 		// login itself still worked, which is what check is for.
-		f.note("note: %v", err)
+		opts.Note("note: %v", err)
 	}
 	doc = append(doc, field{"asterisk_version", version}, field{"ami_version", amiVersion})
 
 	pingStart := time.Now()
-	if _, err := f.Send(ctx, s, ami.NewAction("Ping")); err != nil {
+	if _, err := c.send(ctx, s, ami.NewAction("Ping")); err != nil {
 		return err
 	}
 	rtt := time.Since(pingStart)
@@ -319,10 +383,10 @@ func runProfilesCheck(ctx context.Context, parent *Factory, opts *ProfilesOption
 		field{"login_time", roundRTT(login).String()},
 		field{"round_trip", roundRTT(rtt).String()},
 	)
-	if err := f.writeFields(doc); err != nil {
+	if err := writeFields(opts.IO.Out, opts.Format(), opts.Renderer, doc); err != nil {
 		return err
 	}
-	lctx, cancel := f.ActionContext(ctx)
+	lctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	s.Logoff(lctx) // best effort: the check is done
 	return nil
@@ -340,15 +404,3 @@ func roundRTT(d time.Duration) time.Duration {
 	}
 	return d.Round(time.Microsecond)
 }
-
-func optionalArg(args []string) string {
-	if len(args) > 0 {
-		return args[0]
-	}
-	return ""
-}
-
-// argsNone and argsUpTo are argsBetween(0, 0) and argsBetween(0, n).
-func argsNone(c *cobra.Command, args []string) error { return argsUpTo(0)(c, args) }
-
-func argsUpTo(n int) cobra.PositionalArgs { return argsBetween(0, n) }

@@ -370,3 +370,26 @@ func TestMistypedDefault(t *testing.T) {
 		t.Errorf("list -q: code %d stderr %q", r.Code, r.Stderr)
 	}
 }
+
+func TestNewCmdProfiles(t *testing.T) {
+	if opts, err := parseCmd(t, NewCmdProfilesList, "profiles"); err != nil || opts.LoadFile == nil || opts.Note == nil {
+		t.Errorf("profiles list: %+v, %v", opts, err)
+	}
+	_, err := parseCmd(t, NewCmdProfilesList, "profiles", "lab")
+	wantUsageError(t, err, `profiles list: too many arguments: "lab" (it takes none)`)
+
+	for _, tc := range []struct{ argv, name string }{{"", ""}, {"lab", "lab"}} {
+		show, err := parseCmd(t, NewCmdProfilesShow, "profiles", strings.Fields(tc.argv)...)
+		if err != nil || show.Name != tc.name || show.Choose == nil {
+			t.Errorf("profiles show %s: %+v, %v; want Name %q", tc.argv, show, err, tc.name)
+		}
+		check, err := parseCmd(t, NewCmdProfilesCheck, "profiles", strings.Fields(tc.argv)...)
+		if err != nil || check.Name != tc.name || check.Login == nil {
+			t.Errorf("profiles check %s: %+v, %v; want Name %q", tc.argv, check, err, tc.name)
+		}
+	}
+	_, err = parseCmd(t, NewCmdProfilesShow, "profiles", "a", "b")
+	wantUsageError(t, err, `profiles show: too many arguments: "a", "b" (it takes [NAME])`)
+	_, err = parseCmd(t, NewCmdProfilesCheck, "profiles", "a", "b")
+	wantUsageError(t, err, `profiles check: too many arguments: "a", "b" (it takes [NAME])`)
+}

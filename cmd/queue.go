@@ -14,8 +14,6 @@ import (
 // reply. Member changes (add, remove, pause, penalty, log) need the AMI
 // user's write class "agent"; the rest need none.
 
-func init() { subcommands = append(subcommands, newCmdQueue) }
-
 func newCmdQueue(f *Factory) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "queue",

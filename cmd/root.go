@@ -49,7 +49,7 @@ prompt on a terminal.`,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return f.validateGlobal() },
 		RunE: func(c *cobra.Command, _ []string) error {
 			if showVersion {
-				return runVersion(f)
+				return versionRun(newVersionOptions(f))
 			}
 			return runBare(c.Context(), f)
 		},
@@ -73,7 +73,21 @@ prompt on a terminal.`,
 	pf.BoolVarP(&g.Yes, "yes", "y", false, "do not ask before destructive actions")
 	root.Flags().BoolVar(&showVersion, "version", false, "print amsh's version, as 'amsh version' does")
 
-	root.AddCommand(newCmdVersion(f))
+	// Every subcommand, in one place. A nil runF runs the command's own xRun.
+	root.AddCommand(
+		newCmdAction(f),
+		newCmdCommand(f),
+		NewCmdCompletion(f, nil),
+		newCmdDecode(f),
+		newCmdEvents(f),
+		newCmdHangup(f),
+		newCmdOriginate(f),
+		NewCmdPing(f, nil),
+		NewCmdProfiles(f),
+		newCmdQueue(f),
+		newCmdShell(f),
+		NewCmdVersion(f, nil),
+	)
 	for _, add := range subcommands {
 		root.AddCommand(add(f))
 	}
@@ -142,7 +156,7 @@ func didYouMean(c *cobra.Command, typed string) string {
 	return "; did you mean " + strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1] + "?"
 }
 
-// subcommands are registered by the files that define them.
+// subcommands holds sippeers until it is converted to NewCmdSIPPeers.
 var subcommands []func(*Factory) *cobra.Command
 
 func (f *Factory) validateGlobal() error {

@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { subcommands = append(subcommands, newCmdShell) }
-
 func newCmdShell(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "shell",

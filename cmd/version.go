@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -40,7 +41,19 @@ func VersionInfo() (ver, rev, goVersion string) {
 	return ver, rev, goVersion
 }
 
-func newCmdVersion(f *Factory) *cobra.Command {
+// VersionOptions are what `amsh version` needs.
+type VersionOptions struct {
+	IO     *IOStreams
+	Format func() string // the -o format
+}
+
+func newVersionOptions(f *Factory) *VersionOptions {
+	return &VersionOptions{IO: f.IO, Format: f.format}
+}
+
+// NewCmdVersion is `amsh version`; runF, when set, runs instead of versionRun.
+func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
+	opts := newVersionOptions(f)
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print amsh's version, commit and Go version",
@@ -50,18 +63,23 @@ version it was built with. 'amsh --version' prints the same. With -o json or
 		Example: `  amsh version
   amsh --version
   amsh version -o json | jq -r .version`,
-		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return runVersion(f) },
+		Args: argsBetween(0, 0),
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return versionRun(opts)
+		},
 	}
 }
 
-// runVersion prints what `amsh version` and `amsh --version` print.
-func runVersion(f *Factory) error {
+// versionRun prints what `amsh version` and `amsh --version` print.
+func versionRun(opts *VersionOptions) error {
 	v, rev, gov := VersionInfo()
-	if f.ownDocument() {
-		return f.writeDocument(fields{{"version", v}, {"commit", rev}, {"go", gov}})
+	if format := opts.Format(); ownDocument(format) {
+		return writeDocument(opts.IO.Out, format, fields{{"version", v}, {"commit", rev}, {"go", gov}})
 	}
-	_, err := fmt.Fprintf(f.IO.Out, "amsh %s (commit %s, %s)\n", v, rev, gov)
+	_, err := fmt.Fprintf(opts.IO.Out, "amsh %s (commit %s, %s)\n", v, rev, gov)
 	return err
 }
 
@@ -123,17 +141,15 @@ func encodeJSON(b *bytes.Buffer, v any) error {
 	return nil
 }
 
-// ownDocument says whether -o asks for a document (json or yaml) rather
-// than text.
-func (f *Factory) ownDocument() bool {
-	return f.Global.Output == "json" || f.Global.Output == "yaml"
-}
+// ownDocument says whether the -o format asks for a document (json or
+// yaml) rather than text.
+func ownDocument(format string) bool { return format == "json" || format == "yaml" }
 
 // writeDocument prints one of amsh's own documents in the -o format: json
 // indented by two spaces, or yaml.
-func (f *Factory) writeDocument(v any) error {
+func writeDocument(w io.Writer, format string, v any) error {
 	var b bytes.Buffer
-	if f.Global.Output == "yaml" {
+	if format == "yaml" {
 		enc := yaml.NewEncoder(&b)
 		enc.SetIndent(2)
 		if err := enc.Encode(v); err != nil {
@@ -150,6 +166,6 @@ func (f *Factory) writeDocument(v any) error {
 			return err
 		}
 	}
-	_, err := f.IO.Out.Write(b.Bytes())
+	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -89,3 +89,11 @@ func TestDidYouMean(t *testing.T) {
 		t.Errorf("Dispatch(queue statu) = %v", err)
 	}
 }
+
+func TestNewCmdVersion(t *testing.T) {
+	if opts, err := parseCmd(t, NewCmdVersion, ""); err != nil || opts.IO == nil || opts.Format == nil {
+		t.Errorf("version: %+v, %v", opts, err)
+	}
+	_, err := parseCmd(t, NewCmdVersion, "", "extra")
+	wantUsageError(t, err, `version: too many arguments: "extra" (it takes none)`)
+}
