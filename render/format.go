@@ -85,7 +85,9 @@ type Options struct {
 	// yaml and raw, which are for programs.
 	Color bool
 	// Width is the terminal width in columns; 0 means no limit (not a TTY).
-	// A table wider than Width is printed as vertical Key: Value blocks.
+	// An event list wider than Width drops its least useful columns (a line
+	// names them); a table whose key columns alone do not fit is printed as
+	// vertical Key: Value blocks.
 	Width int
 	// Terminal says the writer is a terminal. Raw output is then escaped
 	// like CLI text (colour sequences shown as escapes, not removed): raw
