@@ -6,16 +6,27 @@ import (
 	"strings"
 
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/render"
 	"github.com/spf13/cobra"
 )
 
-// ActionOptions are the arguments of `amsh action`.
+// ActionOptions are what `amsh action` needs.
 type ActionOptions struct {
+	IO          *IOStreams
+	Renderer    func() *render.Renderer
+	WithSession SessionFunc
+	Send        SendFunc
+	Confirm     func(question string) error
+	Connection  func() (*Connection, error) // named in the confirmation question
+
 	Name   string
 	Params []ami.Header // in the order given; a key may repeat
 }
 
-func newCmdAction(f *Factory) *cobra.Command {
+// NewCmdAction is `amsh action`; runF, when set, runs instead of actionRun.
+func NewCmdAction(f *Factory, runF func(*ActionOptions) error) *cobra.Command {
+	opts := &ActionOptions{IO: f.IO, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
+		Confirm: f.Confirm, Connection: f.Connection}
 	return &cobra.Command{
 		Use:   "action NAME [KEY=VALUE ...]",
 		Short: "Send any AMI action and print what Asterisk sends back",
@@ -39,11 +50,15 @@ confirm: true; --yes skips the question.`,
       Async=true Variable=A=1 Variable=B=2`,
 		Args: argsBetween(1, -1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts, err := parseActionArgs(args)
+			parsed, err := parseActionArgs(args)
 			if err != nil {
 				return err
 			}
-			return runAction(c.Context(), f, opts)
+			opts.Name, opts.Params = parsed.Name, parsed.Params
+			if runF != nil {
+				return runF(opts)
+			}
+			return actionRun(c.Context(), opts)
 		},
 	}
 }
@@ -74,37 +89,40 @@ func parseActionArgs(args []string) (*ActionOptions, error) {
 	return opts, nil
 }
 
-// runAction sends the action and renders its result. The action is checked
+// actionRun sends the action and renders its result. The action is checked
 // before dialing, so an unsafe value never opens a connection.
-func runAction(ctx context.Context, f *Factory, opts *ActionOptions) error {
+func actionRun(ctx context.Context, opts *ActionOptions) error {
 	action := ami.NewAction(opts.Name)
 	action.Headers = append(action.Headers, opts.Params...)
 	if err := ami.ValidateMessage(action); err != nil {
 		return fmt.Errorf("action %s: %w", opts.Name, err)
 	}
 	if destructiveAction(action) {
-		target, err := f.confirmTarget()
+		target, err := confirmTarget(opts.Connection)
 		if err != nil {
 			return err
 		}
-		if err := f.Confirm(fmt.Sprintf("send %s to %s", describeAction(action), target)); err != nil {
+		if err := opts.Confirm(fmt.Sprintf("send %s to %s", describeAction(action), target)); err != nil {
 			return err
 		}
 	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
-		res, err := f.Send(ctx, s, action)
+	return opts.WithSession(ctx, "off", func(s *ami.Session) error {
+		res, err := opts.Send(ctx, s, action)
 		if err != nil && strings.EqualFold(opts.Name, "Command") {
-			return f.commandError(action.Get("Command"), res, err) // the CLI's text, not "Command output follows"
+			// The CLI's text, not "Command output follows".
+			return commandError(opts.IO.ErrOut, opts.Connection, action.Get("Command"), res, err)
 		}
 		if err != nil {
 			return err
 		}
-		return f.Renderer().Result(res)
+		return opts.Renderer().Result(res)
 	})
 }
 
 // destructiveAction reports whether an action ends calls, starts them, or
-// reloads configuration (SPEC §4's list, as `action` would send them).
+// reloads configuration: the actions the hangup, originate, queue remove
+// and queue reload commands send, and a Command that stops or restarts
+// Asterisk.
 func destructiveAction(m *ami.Message) bool {
 	switch strings.ToLower(m.Action()) {
 	case "hangup", "originate", "queueremove", "reload":

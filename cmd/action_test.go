@@ -171,3 +171,20 @@ func TestActionSandbox(t *testing.T) {
 		t.Errorf("CR/LF value: exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 }
+
+func TestNewCmdAction(t *testing.T) {
+	opts, err := parseCmd(t, NewCmdAction, "", "Originate", "Channel=Local/100@default", "Variable=A=1", "Variable=B=2")
+	want := []ami.Header{{Key: "Channel", Value: "Local/100@default"}, {Key: "Variable", Value: "A=1"}, {Key: "Variable", Value: "B=2"}}
+	if err != nil || opts.Name != "Originate" || !slices.Equal(opts.Params, want) || opts.Confirm == nil || opts.Connection == nil {
+		t.Errorf("action Originate ...: %+v, %v", opts, err)
+	}
+	// After --, a word that looks like a flag is a header value.
+	opts, err = parseCmd(t, NewCmdAction, "", "--", "UserEvent", "Body=-x")
+	if err != nil || opts.Name != "UserEvent" || !slices.Equal(opts.Params, []ami.Header{{Key: "Body", Value: "-x"}}) {
+		t.Errorf("action -- UserEvent Body=-x: %+v, %v", opts, err)
+	}
+	_, err = parseCmd(t, NewCmdAction, "")
+	wantUsageError(t, err, `action: needs NAME [KEY=VALUE ...]`)
+	_, err = parseCmd(t, NewCmdAction, "", "Getvar", "Variable")
+	wantUsageError(t, err, `action Getvar: argument "Variable": want KEY=VALUE`)
+}

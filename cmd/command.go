@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/amsh/amsh/ami"
@@ -11,13 +12,22 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// CommandOptions are the arguments of `amsh command`.
+// CommandOptions are what `amsh command` needs.
 type CommandOptions struct {
+	IO          *IOStreams
+	Renderer    func() *render.Renderer
+	WithSession SessionFunc
+	Send        SendFunc
+	Confirm     func(question string) error
+	Connection  func() (*Connection, error) // named in the confirmation question
+
 	Words []string // the CLI command, one word per element
 }
 
-func newCmdCommand(f *Factory) *cobra.Command {
-	opts := &CommandOptions{}
+// NewCmdCommand is `amsh command`; runF, when set, runs instead of commandRun.
+func NewCmdCommand(f *Factory, runF func(*CommandOptions) error) *cobra.Command {
+	opts := &CommandOptions{IO: f.IO, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
+		Confirm: f.Confirm, Connection: f.Connection}
 	return &cobra.Command{
 		Use:   "command WORDS...",
 		Short: "Run an Asterisk CLI command and print its output",
@@ -37,19 +47,22 @@ when the profile says confirm: true; --yes skips the question.`,
 		Args: argsBetween(1, -1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Words = args
-			return runCommand(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return commandRun(c.Context(), opts)
 		},
 	}
 }
 
-// runCommand sends one Command action and renders its output.
+// commandRun sends one Command action and renders its output.
 //
 // On Response: Error the CLI's own text (Asterisk 14+ puts it in Output:
 // lines) is what the user needs, so nothing goes to stdout: a one-line
 // output becomes the error message itself, a longer one (a usage text) is
 // printed verbatim on stderr above a one-line error. Either way the exit
 // status is 1.
-func runCommand(ctx context.Context, f *Factory, opts *CommandOptions) error {
+func commandRun(ctx context.Context, opts *CommandOptions) error {
 	line := strings.Join(opts.Words, " ")
 	if strings.TrimSpace(line) == "" {
 		return usageErrorf("command: no CLI command given")
@@ -59,26 +72,26 @@ func runCommand(ctx context.Context, f *Factory, opts *CommandOptions) error {
 		return fmt.Errorf("command %q: %w", line, err)
 	}
 	if destructiveCLI(opts.Words) {
-		target, err := f.confirmTarget()
+		target, err := confirmTarget(opts.Connection)
 		if err != nil {
 			return err
 		}
-		if err := f.Confirm(fmt.Sprintf("run %q on %s", line, target)); err != nil {
+		if err := opts.Confirm(fmt.Sprintf("run %q on %s", line, target)); err != nil {
 			return err
 		}
 	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
-		res, err := f.Send(ctx, s, action)
+	return opts.WithSession(ctx, "off", func(s *ami.Session) error {
+		res, err := opts.Send(ctx, s, action)
 		if err != nil {
-			return f.commandError(line, res, err)
+			return commandError(opts.IO.ErrOut, opts.Connection, line, res, err)
 		}
-		return f.Renderer().Result(res)
+		return opts.Renderer().Result(res)
 	})
 }
 
 // commandError turns a refused Command into the error the user sees,
-// printing a multi-line CLI text on stderr first.
-func (f *Factory) commandError(line string, res *ami.Result, err error) error {
+// printing a multi-line CLI text on errOut first.
+func commandError(errOut io.Writer, conn func() (*Connection, error), line string, res *ami.Result, err error) error {
 	var ae *ami.ActionError
 	if !errors.As(err, &ae) {
 		return err
@@ -99,11 +112,14 @@ func (f *Factory) commandError(line string, res *ami.Result, err error) error {
 		ce.text = strings.TrimSpace(out[0])
 	default:
 		for _, l := range out {
-			fmt.Fprintln(f.IO.ErrOut, render.TerminalSafe(l))
+			fmt.Fprintln(errOut, render.TerminalSafe(l))
 		}
 		ce.text = "Asterisk refused it (its output is above)"
 	}
-	return f.where(ce)
+	if c, err := conn(); err == nil {
+		return c.where(ce)
+	}
+	return ce
 }
 
 // cliError is a Command that Asterisk answered with Error. It unwraps to the
@@ -143,8 +159,8 @@ func destructiveCLI(words []string) bool {
 // confirmTarget names where an action goes, for a confirmation prompt:
 // "profile lab (10.0.0.5:5038)", or the address alone for ad-hoc use. It
 // resolves the connection first, so a bad profile fails before the question.
-func (f *Factory) confirmTarget() (string, error) {
-	c, err := f.Connection()
+func confirmTarget(conn func() (*Connection, error)) (string, error) {
+	c, err := conn()
 	switch {
 	case err != nil:
 		return "", err

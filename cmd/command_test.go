@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -260,4 +261,17 @@ func TestCommandSandbox(t *testing.T) {
 	if r.Code != ExitAsterisk || !strings.Contains(r.Stderr, "Permission denied") {
 		t.Errorf("restricted: exit %d stderr %q", r.Code, r.Stderr)
 	}
+}
+
+func TestNewCmdCommand(t *testing.T) {
+	opts, err := parseCmd(t, NewCmdCommand, "", "core", "show", "channels")
+	if err != nil || !slices.Equal(opts.Words, []string{"core", "show", "channels"}) || opts.Confirm == nil || opts.Connection == nil {
+		t.Errorf("command core show channels: %+v, %v", opts, err)
+	}
+	opts, err = parseCmd(t, NewCmdCommand, "", "--", "manager show command Ping")
+	if err != nil || !slices.Equal(opts.Words, []string{"manager show command Ping"}) {
+		t.Errorf("command -- 'manager show command Ping': %+v, %v", opts, err)
+	}
+	_, err = parseCmd(t, NewCmdCommand, "")
+	wantUsageError(t, err, `command: needs WORDS...`)
 }

@@ -18,13 +18,19 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// DecodeOptions are the arguments of `amsh decode`.
+// DecodeOptions are what `amsh decode` needs.
 type DecodeOptions struct {
+	IO             *IOStreams
+	Format         func() string // the -o format
+	StreamRenderer func(w io.Writer) *render.Renderer
+	Note           func(format string, a ...any)
+
 	File string // "" or "-" for stdin
 }
 
-func newCmdDecode(f *Factory) *cobra.Command {
-	opts := &DecodeOptions{}
+// NewCmdDecode is `amsh decode`; runF, when set, runs instead of decodeRun.
+func NewCmdDecode(f *Factory, runF func(*DecodeOptions) error) *cobra.Command {
+	opts := &DecodeOptions{IO: f.IO, Format: f.format, StreamRenderer: f.streamRenderer, Note: f.note}
 	return &cobra.Command{
 		Use:   "decode [FILE]",
 		Short: "Render a captured AMI server stream",
@@ -50,7 +56,10 @@ the message number, after everything before it has been printed (exit 1).`,
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
-			return runDecode(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return decodeRun(c.Context(), opts)
 		},
 	}
 }
@@ -62,13 +71,13 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // amiBanner starts the line Asterisk greets with (astmanproxy's too).
 const amiBanner = "Asterisk Call Manager"
 
-// runDecode renders the stream in opts.File.
+// decodeRun renders the stream in opts.File.
 //
 // Exit codes: a FILE that cannot be opened is a bad argument (2); input that
 // is not a well-formed AMI stream, or a read that fails, exits 1. Neither is
 // 5: no connection is involved.
-func runDecode(ctx context.Context, f *Factory, opts *DecodeOptions) error {
-	name, in := "stdin", f.IO.In
+func decodeRun(ctx context.Context, opts *DecodeOptions) error {
+	name, in := "stdin", opts.IO.In
 	if opts.File != "" && opts.File != "-" {
 		file, err := os.Open(opts.File)
 		if err != nil {
@@ -76,11 +85,11 @@ func runDecode(ctx context.Context, f *Factory, opts *DecodeOptions) error {
 		}
 		defer file.Close()
 		name, in = opts.File, file
-	} else if f.IO.InTTY {
-		f.note("decode: reading an AMI stream from the terminal; end it with Ctrl-D")
+	} else if opts.IO.InTTY {
+		opts.Note("decode: reading an AMI stream from the terminal; end it with Ctrl-D")
 	}
-	out := bufio.NewWriterSize(f.IO.Out, streamBuffer)
-	err := decodeStream(ctx, f, in, out)
+	out := bufio.NewWriterSize(opts.IO.Out, streamBuffer)
+	err := decodeStream(ctx, opts, in, out)
 	if ferr := out.Flush(); err == nil && ferr != nil {
 		return fmt.Errorf("decode %s: writing output: %w", name, ferr)
 	}
@@ -95,7 +104,7 @@ func runDecode(ctx context.Context, f *Factory, opts *DecodeOptions) error {
 
 // decodeStream renders every message of in to out. Errors in the stream
 // name the message, counted from 1 after the banner.
-func decodeStream(ctx context.Context, f *Factory, in io.Reader, out *bufio.Writer) error {
+func decodeStream(ctx context.Context, opts *DecodeOptions, in io.Reader, out *bufio.Writer) error {
 	// One 64 KiB buffer for sniffing and parsing: ami.NewReader reuses a
 	// *bufio.Reader of at least its own buffer size.
 	br := bufio.NewReaderSize(in, streamBuffer)
@@ -107,15 +116,16 @@ func decodeStream(ctx context.Context, f *Factory, in io.Reader, out *bufio.Writ
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, streamBuffer)
 	}
-	r := f.streamRenderer(out)
+	r := opts.StreamRenderer(out)
+	format := opts.Format()
 	if head, _ := br.Peek(len(amiBanner)); string(head) == amiBanner {
 		line, err := br.ReadSlice('\n')
 		if err != nil && !(err == io.EOF && len(line) > 0) {
 			return fmt.Errorf("banner: %w", err)
 		}
-		switch f.Global.Output {
+		switch format {
 		case "raw":
-			if f.IO.OutTTY {
+			if opts.IO.OutTTY {
 				render.NewTerminalWriter(out).Write(line) // raw is exact only for programs
 			} else {
 				out.Write(line)
@@ -130,7 +140,7 @@ func decodeStream(ctx context.Context, f *Factory, in io.Reader, out *bufio.Writ
 			out.WriteString(banner + "\n\n")
 		}
 	}
-	rd := ami.NewReader(br, ami.ReaderOptions{KeepRaw: f.Global.Output == "raw"})
+	rd := ami.NewReader(br, ami.ReaderOptions{KeepRaw: format == "raw"})
 	for n := 0; ; n++ {
 		if n&1023 == 0 && ctx.Err() != nil {
 			return ctx.Err()

@@ -251,3 +251,14 @@ func BenchmarkDecodeCorpusJSON(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestNewCmdDecode(t *testing.T) {
+	for _, tc := range []struct{ argv, file string }{{"", ""}, {"-", "-"}, {"day.ami.gz", "day.ami.gz"}} {
+		opts, err := parseCmd(t, NewCmdDecode, "", strings.Fields(tc.argv)...)
+		if err != nil || opts.File != tc.file || opts.StreamRenderer == nil || opts.Note == nil {
+			t.Errorf("decode %s: %+v, %v; want File %q", tc.argv, opts, err, tc.file)
+		}
+	}
+	_, err := parseCmd(t, NewCmdDecode, "", "a", "b")
+	wantUsageError(t, err, `decode: too many arguments: "a", "b" (it takes [FILE])`)
+}

@@ -16,8 +16,18 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// EventsOptions are the arguments of `amsh events`.
+// EventsOptions are what `amsh events` needs.
 type EventsOptions struct {
+	IO *IOStreams
+	// Connection is where the stream comes from: its event mask, and its
+	// name in notes and in AmshReconnected.
+	Connection func() (*Connection, error)
+	// SessionConfig is what to dial with; events streams on sessions of its
+	// own, redialled with the same config.
+	SessionConfig  func(ctx context.Context, events string) (ami.Config, error)
+	StreamRenderer func(w io.Writer) *render.Renderer
+	Note           func(format string, a ...any)
+
 	Filters   []string      // --filter expressions, ANDed (see EventFilter)
 	Count     int           // stop after this many matching events; 0 = no limit
 	For       time.Duration // stop after this long; 0 = no limit
@@ -39,8 +49,10 @@ const streamBuffer = 64 << 10
 // doubling to 10 s.
 var reconnectBackoff = ami.Backoff{Min: 500 * time.Millisecond, Max: 10 * time.Second}
 
-func newCmdEvents(f *Factory) *cobra.Command {
-	opts := &EventsOptions{Buffer: defaultBuffer}
+// NewCmdEvents is `amsh events`; runF, when set, runs instead of eventsRun.
+func NewCmdEvents(f *Factory, runF func(*EventsOptions) error) *cobra.Command {
+	opts := &EventsOptions{IO: f.IO, Connection: f.Connection, SessionConfig: f.sessionConfig,
+		StreamRenderer: f.streamRenderer, Note: f.note, Buffer: defaultBuffer}
 	c := &cobra.Command{
 		Use:   "events [--filter EXPR]... [--count N] [--for DURATION] [--reconnect]",
 		Short: "Print Asterisk's events as they arrive",
@@ -81,7 +93,10 @@ events: setting when it names classes, else every class).`,
   amsh -o json events --filter UserEvent --count 5 | jq .UserEvent`,
 		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runEvents(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return eventsRun(c.Context(), opts)
 		},
 	}
 	fl := c.Flags()
@@ -95,10 +110,10 @@ events: setting when it names classes, else every class).`,
 	return c
 }
 
-// runEvents streams events until the count, the duration or ctx ends it.
+// eventsRun streams events until the count, the duration or ctx ends it.
 // A Ctrl-C (ctx cancelled) returns ctx.Err(), which exits 130, but only
 // after every event already received has been printed and flushed.
-func runEvents(ctx context.Context, f *Factory, opts *EventsOptions) error {
+func eventsRun(ctx context.Context, opts *EventsOptions) error {
 	filter, err := ParseEventFilter(opts.Filters)
 	if err != nil {
 		return err
@@ -113,22 +128,26 @@ func runEvents(ctx context.Context, f *Factory, opts *EventsOptions) error {
 	if err != nil {
 		return usageErrorf("--buffer %q: %v", opts.Buffer, err)
 	}
-	mask, err := eventMask(opts.Mask, f)
+	mask, err := eventMask(opts.Mask, opts.Connection)
 	if err != nil {
 		return err
 	}
-	cfg, err := f.sessionConfig(ctx, mask)
+	cfg, err := opts.SessionConfig(ctx, mask)
 	if err != nil {
 		return err
 	}
-	st := &eventStream{f: f, filter: filter, buf: ami.NewEventBuffer(int(budget), opts.Drop), reconnect: opts.Reconnect}
+	conn, err := opts.Connection() // resolved by SessionConfig
+	if err != nil {
+		return err
+	}
+	st := &eventStream{conn: conn, note: opts.Note, filter: filter, buf: ami.NewEventBuffer(int(budget), opts.Drop), reconnect: opts.Reconnect}
 	cfg.OnEvent = st.hook(time.Time{})
 	s, err := ami.Dial(ctx, cfg)
 	if err != nil {
-		return f.where(err)
+		return conn.where(err)
 	}
-	if f.IO.ErrTTY {
-		f.note("listening for events on %s; Ctrl-C to stop", s.Addr())
+	if opts.IO.ErrTTY {
+		opts.Note("listening for events on %s; Ctrl-C to stop", s.Addr())
 	}
 	sctx, stopSession := context.WithCancel(context.Background())
 	supervised := make(chan struct{})
@@ -137,8 +156,8 @@ func runEvents(ctx context.Context, f *Factory, opts *EventsOptions) error {
 		st.supervise(sctx, ctx, cfg, s)
 	}()
 
-	out := bufio.NewWriterSize(f.IO.Out, streamBuffer)
-	r := f.streamRenderer(out)
+	out := bufio.NewWriterSize(opts.IO.Out, streamBuffer)
+	r := opts.StreamRenderer(out)
 	// stop ends the session (or a redial in progress) and waits, so nothing
 	// more is put: what is still buffered then was received before the stop.
 	stop := func() {
@@ -152,14 +171,14 @@ func runEvents(ctx context.Context, f *Factory, opts *EventsOptions) error {
 		err = ferr
 	}
 	if n := st.buf.Dropped(); n > 0 {
-		f.note("%d events dropped: the output could not keep up (past --buffer %s)", n, opts.Buffer)
+		opts.Note("%d events dropped: the output could not keep up (past --buffer %s)", n, opts.Buffer)
 	}
 	return err
 }
 
 // eventMask is the Login's Events header: --mask, else the profile's mask,
 // else on. A profile's "off" is for the REPL; this command exists to see events.
-func eventMask(flag string, f *Factory) (string, error) {
+func eventMask(flag string, conn func() (*Connection, error)) (string, error) {
 	if flag != "" {
 		for c := range strings.SplitSeq(flag, ",") {
 			if strings.TrimSpace(c) == "" || strings.ContainsAny(c, " \t\r\n:") {
@@ -171,7 +190,7 @@ func eventMask(flag string, f *Factory) (string, error) {
 		}
 		return flag, nil
 	}
-	c, err := f.Connection()
+	c, err := conn()
 	if err != nil {
 		return "", err
 	}
@@ -184,7 +203,8 @@ func eventMask(flag string, f *Factory) (string, error) {
 // eventStream carries events from the sessions' readers, through the
 // buffer, to the output.
 type eventStream struct {
-	f         *Factory
+	conn      *Connection
+	note      func(format string, a ...any)
 	filter    *EventFilter
 	buf       *ami.EventBuffer
 	reconnect bool
@@ -207,12 +227,8 @@ func (st *eventStream) hook(down time.Time) func(*ami.Message) {
 
 // marker is the pseudo-event written where a stream has a gap.
 func (st *eventStream) marker(down time.Time) *ami.Message {
-	addr := ""
-	if c, err := st.f.Connection(); err == nil {
-		addr = c.Addr
-	}
 	return ami.NewEvent("AmshReconnected",
-		"Host", addr,
+		"Host", st.conn.Addr,
 		"Down", down.Format(time.RFC3339),
 		"Up", time.Now().Format(time.RFC3339),
 		"Missed", "unknown")
@@ -222,7 +238,7 @@ func (st *eventStream) marker(down time.Time) *ami.Message {
 // reason, or with --reconnect a new session is dialled. It returns when ctx
 // is cancelled (the output has stopped), after logging off.
 func (st *eventStream) supervise(ctx, parent context.Context, cfg ami.Config, s *ami.Session) {
-	f := st.f
+	c := st.conn
 	for {
 		select {
 		case <-ctx.Done():
@@ -239,37 +255,26 @@ func (st *eventStream) supervise(ctx, parent context.Context, cfg ami.Config, s 
 		}
 		err := s.Err()
 		if !st.reconnect || parent.Err() != nil {
-			st.buf.End(f.where(err))
+			st.buf.End(c.where(err))
 			return
 		}
 		down := time.Now()
-		f.note("%s: %v; reconnecting", f.target(), err)
+		st.note("%s: %v; reconnecting", c.target(), err)
 		cfg.OnEvent = st.hook(down)
 		ns, rerr := ami.Redial(ctx, cfg, reconnectBackoff, func(attempt int, err error, wait time.Duration) {
-			f.note("%s: reconnect attempt %d: %v; next in %s", f.target(), attempt, err, wait)
+			st.note("%s: reconnect attempt %d: %v; next in %s", c.target(), attempt, err, wait)
 		})
 		if rerr != nil {
 			if ctx.Err() == nil {
-				st.buf.End(f.where(rerr))
+				st.buf.End(c.where(rerr))
 			}
 			return
 		}
 		cfg.OnEvent(nil) // puts the marker, unless an event already has
-		f.note("%s: reconnected after %s; events in the gap are lost (AmshReconnected marks it)",
-			f.target(), time.Since(down).Round(time.Millisecond))
+		st.note("%s: reconnected after %s; events in the gap are lost (AmshReconnected marks it)",
+			c.target(), time.Since(down).Round(time.Millisecond))
 		s = ns
 	}
-}
-
-// target names the stream's profile or address in notes.
-func (f *Factory) target() string {
-	if c, err := f.Connection(); err == nil {
-		if c.ProfileName != "" {
-			return "profile " + c.ProfileName
-		}
-		return c.Addr
-	}
-	return "amsh"
 }
 
 // print writes events until the buffer ends, --count or --for is reached,

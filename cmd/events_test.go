@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -508,4 +509,34 @@ func BenchmarkEventsJSON(b *testing.B) {
 	if code != ExitConn {
 		b.Fatalf("exit %d: %s", code, stderr)
 	}
+}
+
+func TestNewCmdEvents(t *testing.T) {
+	for _, tc := range []struct {
+		argv string
+		want EventsOptions
+	}{
+		{"", EventsOptions{Buffer: defaultBuffer}},
+		{"--count 3 --filter A --buffer 1GiB --reconnect",
+			EventsOptions{Count: 3, Filters: []string{"A"}, Buffer: "1GiB", Reconnect: true}},
+		{"--filter Hangup --filter Cause~^(17|21)$ --for 1m --drop --mask call,user",
+			EventsOptions{Filters: []string{"Hangup", "Cause~^(17|21)$"}, For: time.Minute, Buffer: defaultBuffer, Drop: true, Mask: "call,user"}},
+	} {
+		got, err := parseCmd(t, NewCmdEvents, "", strings.Fields(tc.argv)...)
+		if err != nil {
+			t.Errorf("events %s: %v", tc.argv, err)
+			continue
+		}
+		if got.IO == nil || got.Connection == nil || got.SessionConfig == nil || got.StreamRenderer == nil || got.Note == nil {
+			t.Errorf("events %s: the factory's functions are not all set: %+v", tc.argv, got)
+		}
+		if !slices.Equal(got.Filters, tc.want.Filters) || got.Count != tc.want.Count || got.For != tc.want.For ||
+			got.Buffer != tc.want.Buffer || got.Drop != tc.want.Drop || got.Reconnect != tc.want.Reconnect || got.Mask != tc.want.Mask {
+			t.Errorf("events %s:\n got %+v\nwant %+v", tc.argv, *got, tc.want)
+		}
+	}
+	_, err := parseCmd(t, NewCmdEvents, "", "Hangup")
+	wantUsageError(t, err, `events: too many arguments: "Hangup" (it takes none)`)
+	_, err = parseCmd(t, NewCmdEvents, "", "--count", "three")
+	wantUsageError(t, err, `invalid argument "three" for "--count" flag: strconv.ParseInt: parsing "three": invalid syntax`)
 }

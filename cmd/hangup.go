@@ -13,8 +13,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// HangupOptions are the arguments of `hangup`.
+// HangupOptions are what `amsh hangup` needs.
 type HangupOptions struct {
+	Format      func() string // the -o format
+	Renderer    func() *render.Renderer
+	WithSession SessionFunc
+	Send        SendFunc
+	Confirm     func(question string) error
+	Note        func(format string, a ...any)
+
 	// Channel is an exact channel name, or /REGEX/ for every channel whose
 	// name matches (POSIX extended syntax; Asterisk 11+ matches it itself,
 	// amsh does on older servers).
@@ -24,8 +31,10 @@ type HangupOptions struct {
 	Cause string
 }
 
-func newCmdHangup(f *Factory) *cobra.Command {
-	opts := &HangupOptions{}
+// NewCmdHangup is `amsh hangup`; runF, when set, runs instead of hangupRun.
+func NewCmdHangup(f *Factory, runF func(*HangupOptions) error) *cobra.Command {
+	opts := &HangupOptions{Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
+		Confirm: f.Confirm, Note: f.note}
 	c := &cobra.Command{
 		Use:   "hangup CHANNEL|/REGEX/ [--cause N|NAME]",
 		Short: "Hang up a channel, or every channel whose name matches /REGEX/",
@@ -54,19 +63,22 @@ confirm: true; --yes skips the question.`,
   amsh hangup PJSIP/alice-00000012 --cause user_busy
   # every Local channel of the dialer context
   amsh -y hangup '/^Local\/.*@dialer-/'`,
-		Args: argRange(1, 1),
+		Args: argsBetween(1, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Channel = args[0]
-			return runHangup(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return hangupRun(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVar(&opts.Cause, "cause", "", "hangup cause: a number 0-127 or a name such as normal_clearing")
 	return c
 }
 
-// runHangup hangs up one channel or, for /REGEX/, every matching channel and
+// hangupRun hangs up one channel or, for /REGEX/, every matching channel and
 // lists them.
-func runHangup(ctx context.Context, f *Factory, opts *HangupOptions) error {
+func hangupRun(ctx context.Context, opts *HangupOptions) error {
 	if opts.Channel == "" {
 		return usageErrorf("hangup: CHANNEL is empty")
 	}
@@ -110,41 +122,41 @@ func runHangup(ctx context.Context, f *Factory, opts *HangupOptions) error {
 	if regex {
 		question = "hang up every channel matching " + commandLabel(opts.Channel)
 	}
-	if err := f.Confirm(question); err != nil {
+	if err := opts.Confirm(question); err != nil {
 		return err
 	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
+	return opts.WithSession(ctx, "off", func(s *ami.Session) error {
 		if regex && !serverMatchesRegex(s.Banner()) {
 			if reErr != nil {
 				return usageErrorf("%s: %v (Asterisk before 11 does not match regexes; amsh does, in POSIX extended syntax)", label, reErr)
 			}
-			res, err := hangupMatching(ctx, f, s, re, cause)
+			res, err := hangupMatching(ctx, opts.Send, s, re, cause)
 			if err != nil {
 				if len(res.Events) > 0 {
 					// Say what was hung up before the failure.
-					printHungUp(f, opts.Channel, res)
+					printHungUp(opts, res)
 				}
 				return fmt.Errorf("%s: %w", label, err)
 			}
-			return printHungUp(f, opts.Channel, res)
+			return printHungUp(opts, res)
 		}
-		res, err := f.Send(ctx, s, a)
+		res, err := opts.Send(ctx, s, a)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}
 		if !regex {
-			return f.Renderer().Result(res)
+			return opts.Renderer().Result(res)
 		}
-		return printHungUp(f, opts.Channel, res)
+		return printHungUp(opts, res)
 	})
 }
 
 // printHungUp prints the answer to a /REGEX/ hangup: in text the channels
 // under a Channel heading, or a note on stderr when there are none; in the
 // other formats the whole result.
-func printHungUp(f *Factory, channel string, res *ami.Result) error {
-	r := f.Renderer()
-	if f.Global.Output != "text" {
+func printHungUp(opts *HangupOptions, res *ami.Result) error {
+	r := opts.Renderer()
+	if opts.Format() != "text" {
 		return r.Result(res)
 	}
 	rows := make([][]string, 0, len(res.Events))
@@ -152,7 +164,7 @@ func printHungUp(f *Factory, channel string, res *ami.Result) error {
 		rows = append(rows, []string{ev.Get("Channel")})
 	}
 	if len(rows) == 0 {
-		f.note("no channel matched %s", commandLabel(channel))
+		opts.Note("no channel matched %s", commandLabel(opts.Channel))
 		return nil
 	}
 	return r.Table("", []string{"Channel"}, rows)
@@ -191,9 +203,9 @@ func bannerVersion(banner string) (major, minor int, ok bool) {
 // and returns what Asterisk 11+ would have answered: a list of ChannelHungup
 // events, one per channel hung up (without ActionIDs, as it was built here).
 // On an error the result holds the channels hung up before it.
-func hangupMatching(ctx context.Context, f *Factory, s *ami.Session, re *regexp.Regexp, cause string) (*ami.Result, error) {
+func hangupMatching(ctx context.Context, send SendFunc, s *ami.Session, re *regexp.Regexp, cause string) (*ami.Result, error) {
 	var hung []string
-	names, err := listChannelNames(ctx, f, s)
+	names, err := listChannelNames(ctx, send, s)
 	if err == nil {
 		for _, name := range names {
 			if !re.MatchString(name) {
@@ -203,7 +215,7 @@ func hangupMatching(ctx context.Context, f *Factory, s *ami.Session, re *regexp.
 			if cause != "" {
 				h.Add("Cause", cause)
 			}
-			if _, err = f.Send(ctx, s, h); err != nil {
+			if _, err = send(ctx, s, h); err != nil {
 				if noSuchChannel(err) {
 					// It ended after the listing (hanging up one half of a
 					// Local pair takes the other half with it): Asterisk
@@ -238,7 +250,7 @@ func hangupMatching(ctx context.Context, f *Factory, s *ami.Session, re *regexp.
 // where that is missing (1.4, whose banner says 1.0) or refused (it needs
 // the system or reporting class, where Status and Hangup also take call),
 // from Status (its items are Status events).
-func listChannelNames(ctx context.Context, f *Factory, s *ami.Session) ([]string, error) {
+func listChannelNames(ctx context.Context, send SendFunc, s *ami.Session) ([]string, error) {
 	lists := [][2]string{{"CoreShowChannels", "CoreShowChannel"}, {"Status", "Status"}}
 	if major, minor, ok := bannerVersion(s.Banner()); ok && major == 1 && minor == 0 {
 		lists = lists[1:]
@@ -246,7 +258,7 @@ func listChannelNames(ctx context.Context, f *Factory, s *ami.Session) ([]string
 	var err error
 	for _, l := range lists {
 		var res *ami.Result
-		res, err = f.Send(ctx, s, ami.NewAction(l[0]))
+		res, err = send(ctx, s, ami.NewAction(l[0]))
 		var ae *ami.ActionError
 		if errors.As(err, &ae) {
 			continue

@@ -409,3 +409,22 @@ func TestHangupSandboxRegexOldBanner(t *testing.T) {
 		t.Errorf("again: code %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 }
+
+func TestNewCmdHangup(t *testing.T) {
+	for _, tc := range []struct{ argv, channel, cause string }{
+		{"PJSIP/alice-00000012", "PJSIP/alice-00000012", ""},
+		{"PJSIP/alice-00000012 --cause user_busy", "PJSIP/alice-00000012", "user_busy"},
+		{"--cause 17 /^Local\\/.*@dialer-/", "/^Local\\/.*@dialer-/", "17"},
+	} {
+		opts, err := parseCmd(t, NewCmdHangup, "", strings.Fields(tc.argv)...)
+		if err != nil || opts.Channel != tc.channel || opts.Cause != tc.cause || opts.Confirm == nil || opts.Send == nil {
+			t.Errorf("hangup %s: %+v, %v; want Channel %q Cause %q", tc.argv, opts, err, tc.channel, tc.cause)
+		}
+	}
+	_, err := parseCmd(t, NewCmdHangup, "")
+	wantUsageError(t, err, `hangup: needs CHANNEL|/REGEX/`)
+	_, err = parseCmd(t, NewCmdHangup, "", "a", "b")
+	wantUsageError(t, err, `hangup: too many arguments: "a", "b" (it takes CHANNEL|/REGEX/)`)
+	_, err = parseCmd(t, NewCmdHangup, "", "a", "--cause")
+	wantUsageError(t, err, `flag needs an argument: --cause`)
+}

@@ -75,12 +75,12 @@ prompt on a terminal.`,
 
 	// Every subcommand, in one place. A nil runF runs the command's own xRun.
 	root.AddCommand(
-		newCmdAction(f),
-		newCmdCommand(f),
+		NewCmdAction(f, nil),
+		NewCmdCommand(f, nil),
 		NewCmdCompletion(f, nil),
-		newCmdDecode(f),
-		newCmdEvents(f),
-		newCmdHangup(f),
+		NewCmdDecode(f, nil),
+		NewCmdEvents(f, nil),
+		NewCmdHangup(f, nil),
 		newCmdOriginate(f),
 		NewCmdPing(f, nil),
 		NewCmdProfiles(f),
