@@ -13,8 +13,8 @@ import (
 )
 
 // The corpora are server-to-client bytes from a real Asterisk 22.10.1,
-// banner first (shared/README.md). They live beside the repository, in
-// ../shared from the module root, or wherever AMSH_SHARED points.
+// banner first. They live beside the repository, in ../shared from the
+// module root, or wherever AMSH_SHARED points.
 const (
 	corpusMixed = "asterisk22-mixed.raw.gz"
 	corpusCalls = "asterisk22-calls.raw.gz"

@@ -17,7 +17,8 @@ import (
 //     skipped between them, are exactly the start of the input (all of it
 //     when it ends in io.EOF);
 //   - reading the input a byte at a time gives the same messages and the
-//     same kind of error (the inline fast path and the general one agree);
+//     same kind of error (where the Read calls end changes nothing, even
+//     with every incomplete line checked at each byte);
 //   - a non-legacy message with no raw-text lines, written out with
 //     String() and read again, has the same headers.
 func FuzzReader(f *testing.F) {

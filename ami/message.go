@@ -13,8 +13,8 @@ type Header struct {
 
 // Message is one AMI message: an action we send, or a response or event we
 // receive. Headers keep their order, case and repeats (Output:, Variable:,
-// ChanVariable:), because map-based parsers lose them (peer-pitfalls §3).
-// Lookups are case-insensitive, as Asterisk's own are.
+// ChanVariable:), which a map of headers would lose. Lookups are
+// case-insensitive, as Asterisk's own are.
 type Message struct {
 	Headers []Header
 

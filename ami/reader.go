@@ -2,11 +2,8 @@ package ami
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
-	"math/bits"
 	"strconv"
 )
 
@@ -30,21 +27,24 @@ const (
 	DefaultMaxHeaders = 100000
 )
 
-// The Reader reads into blocks of readBlock bytes and parses messages in
-// place: a message's text is never copied, its headers are substrings of
-// the block (see Reader). A block is never written again where it holds
-// text already handed out, so blocks are not reused: when one is full, the
-// partial message at its end moves to a fresh one. A message too large for
-// a block gets a block of twice its size so far.
 const (
-	readBlock   = 32 << 10
-	readMinRoom = 2 << 10 // less room than this left in a block: start a new one
+	// readBuffer is the size of the Reader's buffer, and so the most it
+	// asks its source for in one Read call, unless a message needs more.
+	readBuffer = 32 << 10
+
+	// minRead is the least room the Reader wants in its buffer before it
+	// reads: with less, it makes room first.
+	minRead = 2 << 10
+
+	// keepFields bounds the header index kept for the next message: one
+	// grown past it by a large message is dropped.
+	keepFields = 4096
 )
 
 // ReaderOptions sets the Reader's caps. Zero values mean the defaults above.
 type ReaderOptions struct {
 	MaxLine    int // longest line, line end included
-	MaxMessage int // largest message, terminator included (at most math.MaxInt32)
+	MaxMessage int // largest message, terminator included
 	MaxHeaders int // most header lines in one message
 	// KeepRaw fills Message.Raw with a copy of the message's bytes as
 	// received, from its first line to its terminator included (empty
@@ -58,9 +58,6 @@ func (o ReaderOptions) withDefaults() ReaderOptions {
 	}
 	if o.MaxMessage <= 0 {
 		o.MaxMessage = DefaultMaxMessage
-	}
-	if o.MaxMessage > math.MaxInt32 {
-		o.MaxMessage = math.MaxInt32 // header offsets are int32
 	}
 	if o.MaxHeaders <= 0 {
 		o.MaxHeaders = DefaultMaxHeaders
@@ -94,7 +91,8 @@ func (o ReaderOptions) withDefaults() ReaderOptions {
 //     line between them, then two more empty lines. It comes back as one
 //     message, every line a Key "" header in order, so a renderer can print
 //     the Values as they are. The Reader cannot return such a message
-//     before the line after its first empty line has arrived;
+//     before the line after its first empty line has (at least partly)
+//     arrived;
 //   - the legacy Command reply: once a message has both "Response: Follows"
 //     and "Privilege: Command", one "ActionID:" line may follow, and
 //     everything after that up to "--END COMMAND--" is Body, verbatim
@@ -109,60 +107,67 @@ func (o ReaderOptions) withDefaults() ReaderOptions {
 // the Reader is done. Any other read error (a deadline, say) keeps the part
 // of the message already read, and the next call goes on with it.
 //
-// Memory: the source is read in 32 KiB blocks and messages are parsed where
-// they lie; every string in a returned Message points into its block, so a
-// message costs no copy of its text, and its Headers share a 16 KiB array
-// with its neighbours' (see hdrBlock). The flip side is that a Message kept
-// alive keeps those blocks alive: strings.Clone what you keep for long.
-// Nothing else is buffered beyond the caps; a block grows past 32 KiB only
-// for a message larger than that, and only up to the caps.
+// Memory: the source is read into one buffer, reused from message to
+// message, that grows for a message larger than half of it (up to the
+// caps) and shrinks back after it. Each message's text is copied once,
+// into one string that its Headers and Body are substrings of: a Message
+// kept alive keeps its own text and nothing else, and so does a value taken
+// from it.
 type Reader struct {
 	src  io.Reader
 	opts ReaderOptions
 
-	// blk[:w] has been read from src. The current message starts at msg
-	// (past any skipped empty lines) and is parsed up to pos. When the line
-	// at pos is incomplete, [pos, scanned) is known to hold no '\n'.
-	blk     []byte
-	w       int
+	// buf[:n] has been read from src. The message being read starts at
+	// buf[msg]; the offsets below are from there. The line being read
+	// starts at offset line, and [line, scanned) holds no '\n'.
+	buf     []byte
+	n       int
 	msg     int
-	pos     int
+	line    int
 	scanned int
-	srcErr  error // an error src returned along with data, reported next
 
-	st rdState
-	// The headers of the message being read are hblock[hfree:hfree+hn];
-	// they become its Headers as they are. See hdrBlock.
-	hblock []Header
-	hfree  int
-	hn     int
-	mblock []Message // the rest of the current message block
-	err    error     // sticky
+	// srcErr is an error src returned with data, reported once the data
+	// has been parsed; io.EOF stays there for good.
+	srcErr error
+
+	fields []field // the headers of the message so far
+	st     parseState
+	err    error // sticky
 }
 
-type rdMode uint8
+// field is one header of the message being read, as offsets in it. A line
+// that is not a header has an empty key.
+type field struct {
+	key, keyEnd, value, valueEnd int
+}
+
+type parseMode uint8
 
 const (
-	rdHeaders   rdMode = iota
-	rdAfterBody        // legacy marker seen: headers again, up to the empty line
-	rdRaw              // the first line was not a header: raw text to the end (see Reader)
-	rdRawGap           // raw text, then one empty line: what follows decides
-	rdActionID         // legacy: an "ActionID:" line may come before the body
-	rdBody             // legacy: raw CLI text up to the marker
+	modeHeaders   parseMode = iota
+	modeAfterBody           // legacy marker seen: headers again, up to the empty line
+	modeRaw                 // the first line was not a header: raw text to the end (see Reader)
+	modeRawGap              // raw text, then one empty line: what follows decides
+	modeActionID            // legacy: an "ActionID:" line may come before the body
+	modeBody                // legacy: raw CLI text up to the marker
 )
 
-type rdState struct {
-	started   bool // a non-empty line of this message has been read
-	mode      rdMode
+// parseState is what the Reader knows about the message being read.
+type parseState struct {
+	mode      parseMode
 	follows   bool // "Response: Follows" seen
 	command   bool // "Privilege: Command" seen
 	legacy    bool
-	bodyStart int // message offsets
+	bodyStart int // offsets in the message
 	bodyEnd   int
 }
 
+// legacyEnd ends the body of a pre-14 Command reply (Asterisk 1.4–13).
+const legacyEnd = "--END COMMAND--"
+
 // NewReader returns a Reader over r. It does its own buffering: r is read in
-// chunks of up to 32 KiB, and where one Read call ends means nothing.
+// chunks of up to 32 KiB (more while a large message is read), and where
+// one Read call ends means nothing.
 func NewReader(r io.Reader, opts ReaderOptions) *Reader {
 	return &Reader{src: r, opts: opts.withDefaults()}
 }
@@ -175,42 +180,40 @@ func (r *Reader) ReadBanner() (string, error) {
 	if r.err != nil {
 		return "", r.err
 	}
-	for {
-		from := max(r.pos, r.scanned) // do not rescan what held no '\n'
-		if nl := bytes.IndexByte(r.blk[from:r.w], '\n'); nl >= 0 {
-			line := r.blk[r.pos : from+nl+1]
-			r.pos = from + nl + 1
-			r.msg, r.scanned = r.pos, 0
-			if len(line) > r.opts.MaxLine {
-				r.err = newProtocolError("banner line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", line)
-				return "", r.err
-			}
-			line = trimLineEnd(line)
-			const prefix = "Asterisk Call Manager" // also astmanproxy's "Asterisk Call Manager Proxy/"
-			if !bytes.HasPrefix(line, []byte(prefix)) {
-				r.err = newProtocolError("not an AMI banner", line)
-				return "", r.err
-			}
-			return string(line), nil
-		}
-		r.scanned = r.w
-		if r.w-r.pos >= r.opts.MaxLine {
-			r.err = newProtocolError("banner line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", r.blk[r.pos:r.w])
+	tooLong := "banner line too long (over " + strconv.Itoa(r.opts.MaxLine) + " bytes)"
+	next := r.lineEnd()
+	for next == 0 {
+		if r.n-r.msg >= r.opts.MaxLine {
+			r.err = newProtocolError(tooLong, r.buf[r.msg:r.n])
 			return "", r.err
 		}
 		if err := r.fill(); err != nil {
-			if err != io.EOF {
-				return "", err
-			}
-			if r.w == r.pos {
+			switch {
+			case err != io.EOF:
+				return "", err // what came of the line is kept
+			case r.n == r.msg:
 				r.err = io.EOF
-			} else {
+			default:
 				r.err = fmt.Errorf("ami: connection closed inside the banner %q: %w",
-					cutForError(r.blk[r.pos:r.w]), io.ErrUnexpectedEOF)
+					cutForError(r.buf[r.msg:r.n]), io.ErrUnexpectedEOF)
 			}
 			return "", r.err
 		}
+		next = r.lineEnd()
 	}
+	line := r.buf[r.msg : r.msg+next]
+	r.msg, r.scanned = r.msg+next, 0
+	if len(line)-1 >= r.opts.MaxLine {
+		r.err = newProtocolError(tooLong, line)
+		return "", r.err
+	}
+	text := trimLineEnd(line)
+	// Also matches astmanproxy's "Asterisk Call Manager Proxy/".
+	if !bytes.HasPrefix(text, []byte("Asterisk Call Manager")) {
+		r.err = newProtocolError("not an AMI banner", text)
+		return "", r.err
+	}
+	return string(text), nil
 }
 
 // ReadMessage reads the next message. See Reader for what it accepts.
@@ -219,7 +222,20 @@ func (r *Reader) ReadMessage() (*Message, error) {
 		return nil, r.err
 	}
 	for {
-		m, err := r.scan()
+		if next := r.lineEnd(); next > 0 {
+			m, err := r.takeLine(next)
+			if err != nil {
+				r.err = err
+				return nil, err
+			}
+			if m != nil {
+				return m, nil
+			}
+			continue
+		}
+		// The line is incomplete, but what has come of it may already
+		// break a cap or end the message before it.
+		m, err := r.checkPartial()
 		if err != nil {
 			r.err = err
 			return nil, err
@@ -228,19 +244,33 @@ func (r *Reader) ReadMessage() (*Message, error) {
 			return m, nil
 		}
 		if err := r.fill(); err != nil {
-			if err == io.EOF && r.st.mode == rdRawGap {
+			if err == io.EOF && r.st.mode == modeRawGap {
 				// Raw text and one empty line, then the end of the
-				// stream: the raw message is whole. Anything after it is
-				// reported by the next call.
-				return r.finish(r.pos), nil
+				// stream: the raw message is whole. What may follow it
+				// is reported by the next call.
+				return r.finish(r.line), nil
 			}
 			return nil, r.readFailed(err)
 		}
 	}
 }
 
-// fill reads once more from src into the current block, moving the message
-// in progress to a new block when this one is (nearly) full.
+// lineEnd returns the offset just past the '\n' that ends the line being
+// read, or 0 when that line has not all come yet.
+func (r *Reader) lineEnd() int {
+	// Do not look again where an earlier call found no '\n': a long line
+	// read a few bytes at a time is not scanned from its start each time.
+	from := max(r.line, r.scanned)
+	if i := bytes.IndexByte(r.buf[r.msg+from:r.n], '\n'); i >= 0 {
+		return from + i + 1
+	}
+	r.scanned = r.n - r.msg
+	return 0
+}
+
+// fill reads more of the stream into buf. An error that comes with data is
+// returned by the next call, once the data has been parsed; io.EOF is
+// returned by every call after it.
 func (r *Reader) fill() error {
 	if err := r.srcErr; err != nil {
 		if err != io.EOF {
@@ -248,197 +278,302 @@ func (r *Reader) fill() error {
 		}
 		return err
 	}
-	if len(r.blk)-r.w < readMinRoom {
-		r.newBlock()
+	if len(r.buf)-r.n < minRead {
+		r.rebuffer(bufferSize(r.n - r.msg))
 	}
 	for range 100 {
-		n, err := r.src.Read(r.blk[r.w:])
-		if n < 0 || n > len(r.blk)-r.w {
+		n, err := r.src.Read(r.buf[r.n:])
+		if n < 0 || n > len(r.buf)-r.n {
 			return fmt.Errorf("ami: source returned an invalid count %d from Read", n)
 		}
-		r.w += n
-		if err != nil {
-			if n > 0 {
-				r.srcErr = err // parse what came with it first
-				return nil
-			}
-			return err
-		}
-		if n > 0 {
+		r.n += n
+		if err != nil && n > 0 {
+			r.srcErr = err
 			return nil
+		}
+		if err == io.EOF {
+			r.srcErr = err
+		}
+		if err != nil || n > 0 {
+			return err
 		}
 	}
 	return io.ErrNoProgress
 }
 
-// newBlock moves the unparsed rest of the current block, the message in
-// progress, to the start of a new block.
-func (r *Reader) newBlock() {
-	// The caps were checked, so keep < max(MaxMessage, MaxLine) and the new
-	// block never holds much more than a cap.
-	keep := r.w - r.msg
-	size := readBlock
-	for size < 2*keep {
+// bufferSize returns the size of buffer for held bytes of a message: the
+// default, doubled until at least half of it is free.
+func bufferSize(held int) int {
+	size := readBuffer
+	for size < 2*held {
 		size *= 2
 	}
-	size = min(size, max(r.opts.MaxMessage, r.opts.MaxLine)+readMinRoom)
-	nb := make([]byte, size)
-	copy(nb, r.blk[r.msg:r.w])
-	r.pos -= r.msg
-	r.scanned = max(r.scanned-r.msg, 0)
-	r.w = keep
-	r.msg = 0
-	r.blk = nb
+	return size
 }
 
+// rebuffer moves what buf holds from the message being read on to the
+// front of a buffer of the given size: buf itself when it has that size.
+// Every string handed out is a copy, so buf can be written over.
+func (r *Reader) rebuffer(size int) {
+	// The caps keep what is held below the larger of MaxMessage (a
+	// message, and a few bytes more: see checkPartial) and MaxLine (the
+	// banner); readBuffer more leaves room to read.
+	size = min(size, max(r.opts.MaxMessage, r.opts.MaxLine)+readBuffer)
+	held := r.buf[r.msg:r.n]
+	nb := r.buf
+	if size != len(r.buf) {
+		nb = make([]byte, size)
+	}
+	r.n = copy(nb, held)
+	r.buf, r.msg = nb, 0
+}
+
+// readFailed returns the error for a failed read: io.EOF, or the EOF
+// inside a message, are final.
 func (r *Reader) readFailed(err error) error {
 	if err != io.EOF {
 		return err // the message so far is kept; the caller may try again
 	}
-	if !r.st.started && r.w == r.msg {
+	if r.n == r.msg {
 		r.err = io.EOF
 	} else {
 		r.err = fmt.Errorf("ami: connection closed inside a message starting %q: %w",
-			cutForError(r.blk[r.msg:r.w]), io.ErrUnexpectedEOF)
+			cutForError(r.buf[r.msg:r.n]), io.ErrUnexpectedEOF)
 	}
 	return r.err
 }
 
-// scan parses complete lines from pos. It returns the message once its
-// terminator has been parsed, or nil when it needs more input.
-func (r *Reader) scan() (*Message, error) {
-	b := r.blk[:r.w]
-	pos := r.pos
-	if r.scanned > pos {
-		// The line at pos was incomplete: look for its end only in what
-		// has come since, so that a long line read a byte at a time is not
-		// rescanned from its start each time.
-		nl := bytes.IndexByte(b[r.scanned:], '\n')
-		if nl < 0 {
-			r.scanned = len(b)
-			return r.checkPartial()
-		}
-		next := r.scanned + nl + 1
-		r.scanned = 0
-		switch res, err := r.line(b[pos:next], pos-r.msg); res {
-		case rdSkip:
-			r.msg = next
-		case rdEnd:
-			return r.finish(next), nil
-		case rdEndBefore:
-			return r.finish(pos), nil
-		case rdFail:
-			return nil, err
-		}
-		pos = next
+// takeLine parses the line being read, which ends just before offset next.
+// It returns the message when the line ends it, or ends it just before the
+// line.
+func (r *Reader) takeLine(next int) (*Message, error) {
+	p := &r.st
+	off := r.line
+	line := r.buf[r.msg+off : r.msg+next]
+	text := trimLineEnd(line)
+	if p.mode == modeRawGap && startsMessage(text) == lineStarts {
+		// Not part of the raw text: the first line of the next message.
+		return r.finish(off), nil
 	}
-	for {
-		var next int
-		if r.st.mode == rdHeaders {
-			// The common case, kept inline: a header line found and split in
-			// one pass. It must agree with r.line, which handles the rest.
-			// The loops are keyEnd and valueEnd inlined by hand: two calls
-			// a line were a tenth of the parse time.
-			k := pos
-			for ; k+8 <= len(b); k += 8 {
-				x := binary.LittleEndian.Uint64(b[k:])
-				if m := swarZero(x^(swarLo*':')) | swarCtl(x); m != 0 {
-					k += bits.TrailingZeros64(m) >> 3
-					goto key
-				}
-			}
-			if k = keyEnd(b, k); k == len(b) {
-				break
-			}
-		key:
-			nl := k
-			if b[k] != '\n' {
-				for nl = k + 1; nl+8 <= len(b); nl += 8 {
-					if m := swarZero(binary.LittleEndian.Uint64(b[nl:]) ^ (swarLo * '\n')); m != 0 {
-						nl += bits.TrailingZeros64(m) >> 3
-						goto value
-					}
-				}
-				if nl = valueEnd(b, nl); nl < 0 {
-					break
-				}
-			}
-		value:
-			next = nl + 1
-			e := nl
-			if e > pos && b[e-1] == '\r' {
-				e--
-			}
-			if e == pos || next-pos > r.opts.MaxLine || next-r.msg > r.opts.MaxMessage ||
-				r.hn >= r.opts.MaxHeaders {
-				goto slow // an empty line or a cap: the rare cases
-			}
-			first := !r.st.started
-			r.st.started = true
-			if r.hfree+r.hn == len(r.hblock) {
-				r.growHeaders()
-			}
-			hd := &r.hblock[r.hfree+r.hn]
-			r.hn++
-			if b[k] == ':' && k > pos {
-				v := k + 1
-				if v < e && b[v] == ' ' {
-					v++
-				}
-				*hd = Header{Key: wireString(b, pos, k), Value: wireString(b, v, e)}
-				if n, c := k-pos, b[pos]|0x20; n == 8 && c == 'r' || n == 9 && c == 'p' {
-					r.st.checkLegacy(b[pos:k], b[v:e])
-				}
-			} else {
-				*hd = Header{Value: wireString(b, pos, e)}
-				if first {
-					r.st.mode = rdRaw
-				}
-			}
-			pos = next
-			continue
-		} else {
-			nl := bytes.IndexByte(b[pos:], '\n')
-			if nl < 0 {
-				break
-			}
-			next = pos + nl + 1
-		}
-	slow:
-		switch res, err := r.line(b[pos:next], pos-r.msg); res {
-		case rdSkip: // only before the first line of a message
-			r.msg = next
-		case rdEnd:
-			return r.finish(next), nil
-		case rdEndBefore:
-			return r.finish(pos), nil
-		case rdFail:
-			return nil, err
-		}
-		pos = next
+	if err := r.capError(off, len(line)-1); err != nil {
+		return nil, err
 	}
-	r.pos = pos
-	r.scanned = len(b)
-	return r.checkPartial()
-}
+	r.line = next
 
-// checkPartial applies the caps to the incomplete line at pos: it will be
-// at least one byte longer than what is here. After raw text and one empty
-// line, the line may instead start the next message; then the caps apply
-// to it as to a first line, and when it breaks one the raw message is
-// returned first (the next call reports the error), as it would be if the
-// line had come whole.
-func (r *Reader) checkPartial() (*Message, error) {
-	if r.st.mode == rdRawGap {
-		switch startsMessagePrefix(r.blk[r.pos:r.w]) {
-		case lineUndecided:
-			return nil, nil // at most a few bytes: no cap is at stake yet
-		case lineStartsMessage:
-			if r.capError(0, r.w-r.pos) != nil {
-				return r.finish(r.pos), nil
-			}
+	if p.mode == modeActionID || p.mode == modeBody {
+		r.legacyLine(off, text)
+		return nil, nil
+	}
+	if len(text) == 0 {
+		switch {
+		case off == 0: // before the message: not part of it
+			r.msg += next
+			r.line, r.scanned = 0, 0
+			return nil, nil
+		case p.mode == modeRaw:
+			p.mode = modeRawGap // raw text ends at two empty lines in a row
 			return nil, nil
 		}
+		return r.finish(next), nil
 	}
-	return nil, r.capError(r.pos-r.msg, r.w-r.pos)
+	if p.mode == modeRawGap {
+		// The next block of the same raw text: keep the empty line before it.
+		if err := r.addField(field{}); err != nil {
+			return nil, err
+		}
+		p.mode = modeRaw
+	}
+
+	k := nameEnd(text)
+	if p.mode == modeRaw || k == 0 || k == len(text) || text[k] != ':' {
+		if off == 0 {
+			p.mode = modeRaw
+		}
+		return nil, r.addField(field{value: off, valueEnd: off + len(text)})
+	}
+	v := k + 1
+	if v < len(text) && text[v] == ' ' {
+		v++
+	}
+	if p.mode == modeHeaders && (k == len("Response") || k == len("Privilege")) {
+		p.noteLegacy(text[:k], text[v:]) // the two names it looks for
+	}
+	return nil, r.addField(field{key: off, keyEnd: off + k, value: off + v, valueEnd: off + len(text)})
+}
+
+// addField adds a header to the message being read, within MaxHeaders.
+func (r *Reader) addField(f field) error {
+	if len(r.fields) >= r.opts.MaxHeaders {
+		return newProtocolError("too many header lines (over "+strconv.Itoa(r.opts.MaxHeaders)+")",
+			r.buf[r.msg:r.msg+r.line])
+	}
+	r.fields = append(r.fields, f)
+	return nil
+}
+
+// noteLegacy notes the two headers that announce a legacy Command body.
+func (p *parseState) noteLegacy(key, value []byte) {
+	switch {
+	case equalFold(key, "Response"):
+		p.follows = p.follows || equalFold(value, "Follows")
+	case equalFold(key, "Privilege"):
+		p.command = p.command || equalFold(value, "Command")
+	}
+	if p.follows && p.command {
+		p.mode = modeActionID
+		p.legacy = true
+	}
+}
+
+// legacyLine takes a line, at offset off and without its line end, after
+// "Response: Follows" and "Privilege: Command": the optional ActionID line,
+// then body lines up to the marker.
+func (r *Reader) legacyLine(off int, text []byte) {
+	p := &r.st
+	if p.mode == modeActionID {
+		p.mode = modeBody
+		const id = "ActionID"
+		if len(text) > len(id) && text[len(id)] == ':' && equalFold(text[:len(id)], id) {
+			v := len(id) + 1
+			if v < len(text) && text[v] == ' ' {
+				v++
+			}
+			r.fields = append(r.fields, field{key: off, keyEnd: off + len(id), value: off + v, valueEnd: off + len(text)})
+			p.bodyStart = r.line // just after this line
+			return
+		}
+		// The output starts right after the headers, with no empty line.
+		p.bodyStart = off
+	}
+	if i := bytes.Index(text, []byte(legacyEnd)); i >= 0 {
+		p.bodyEnd = off + i
+		p.mode = modeAfterBody
+	}
+}
+
+// checkPartial looks at the incomplete line being read. It returns an
+// error when the line already breaks a cap (it will be at least one byte
+// longer than what has come). After raw text and one empty line it may
+// instead return the raw message, when the line starts the next one: the
+// caps then apply to the line as the first of that message.
+func (r *Reader) checkPartial() (*Message, error) {
+	part := r.buf[r.msg+r.line : r.n]
+	if r.st.mode == modeRawGap {
+		switch startsMessage(part) {
+		case lineUndecided:
+			return nil, nil // a few bytes at most: no cap is at stake yet
+		case lineStarts:
+			return r.finish(r.line), nil
+		}
+	}
+	return nil, r.capError(r.line, len(part))
+}
+
+// capError reports the cap broken by a line at offset off in the message
+// that has n bytes before its '\n' (or n so far, when incomplete), or nil.
+// When it breaks both, the error names the one crossed first as the bytes
+// came in, so that it does not depend on where the Read calls cut the
+// input.
+func (r *Reader) capError(off, n int) error {
+	lineOver := n >= r.opts.MaxLine
+	msgOver := off+n >= r.opts.MaxMessage
+	if !lineOver && !msgOver {
+		return nil
+	}
+	in := r.buf[r.msg : r.msg+off+n]
+	if lineOver && (!msgOver || r.opts.MaxLine <= r.opts.MaxMessage-off) {
+		return newProtocolError("line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", in)
+	}
+	return newProtocolError("message too large (over "+strconv.Itoa(r.opts.MaxMessage)+" bytes)", in)
+}
+
+// finish returns the message made of the first end bytes from msg, and
+// readies the Reader for the next one, which starts right after them.
+func (r *Reader) finish(end int) *Message {
+	text := string(r.buf[r.msg : r.msg+end])
+	m := &Message{Headers: make([]Header, len(r.fields))}
+	for i, f := range r.fields {
+		m.Headers[i] = Header{Key: text[f.key:f.keyEnd], Value: text[f.value:f.valueEnd]}
+	}
+	if r.st.legacy {
+		m.Legacy = true
+		m.Body = text[r.st.bodyStart:r.st.bodyEnd]
+	}
+	if r.opts.KeepRaw {
+		m.Raw = []byte(text)
+	}
+
+	r.msg += end
+	r.line, r.scanned = 0, 0
+	r.st = parseState{}
+	if cap(r.fields) > keepFields {
+		r.fields = nil
+	} else {
+		r.fields = r.fields[:0]
+	}
+	if len(r.buf) > readBuffer && r.n-r.msg <= readBuffer/2 {
+		r.rebuffer(readBuffer) // a large message grew buf: do not keep it
+	}
+	return m
+}
+
+type lineStart uint8
+
+const (
+	lineContinues lineStart = iota // not the start of a message
+	lineStarts                     // "Response:" or "Event:"
+	lineUndecided                  // too little of the line to tell
+)
+
+// startsMessage tells whether b, a line or the start of one without its
+// line end, begins a new message: a "Response:" or "Event:" header, the two
+// lines every message Asterisk sends starts with. Raw text after an empty
+// line is taken as more of the same raw text unless it does; any other
+// header look-alike could be a line of the text (a queue named "a:b").
+func startsMessage(b []byte) lineStart {
+	k := nameEnd(b)
+	if k == len(b) {
+		if len(b) > len("Response") {
+			return lineContinues // too long a name to be either
+		}
+		return lineUndecided
+	}
+	if b[k] == ':' && (equalFold(b[:k], "Response") || equalFold(b[:k], "Event")) {
+		return lineStarts
+	}
+	return lineContinues
+}
+
+// equalFold reports whether b is s, an ASCII string, ignoring case. With
+// the lengths equal, only ASCII letters can match: bytes.EqualFold alone
+// would also take "ſ" for "s" and the Kelvin sign for "K".
+func equalFold(b []byte, s string) bool {
+	return len(b) == len(s) && bytes.EqualFold(b, []byte(s))
+}
+
+// nameEnd returns the index of the first ':', space or control character
+// in b, or len(b). A header name is what comes before it when it is a ':'.
+func nameEnd(b []byte) int {
+	for i, c := range b {
+		if c == ':' || c <= ' ' {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// trimLineEnd drops a trailing "\n" and one "\r" before it.
+func trimLineEnd(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// cutForError returns at most wireQuoteMax bytes of b as a string, for %q.
+func cutForError(b []byte) string {
+	return string(b[:min(len(b), wireQuoteMax)])
 }

@@ -726,7 +726,7 @@ func sameMessage(a, b *Message) bool {
 // TestReaderCorpus reads what a real Asterisk 22 sent, whole and in ragged
 // pieces, in lockstep: both must give the same messages, cover the input
 // exactly, and (for the smaller corpus, whose messages are all kept) still
-// hold their text once later blocks have been read.
+// hold their text once the Reader's buffer has been reused for later ones.
 func TestReaderCorpus(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -925,5 +925,43 @@ func TestReaderRawBlocks(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestReaderAllocations: a message costs three allocations (its text, its
+// Headers, the Message itself), whatever its size and however many the
+// Reader has read before.
+func TestReaderAllocations(t *testing.T) {
+	msg := "Event: Newchannel\r\nPrivilege: call,all\r\nChannel: PJSIP/alice-00000001\r\nChannelState: 0\r\nUniqueid: 1.1\r\n\r\n"
+	r := NewReader(strings.NewReader(strings.Repeat(msg, 2000)), ReaderOptions{})
+	if _, err := r.ReadMessage(); err != nil { // the buffer is allocated once
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(1000, func() {
+		if _, err := r.ReadMessage(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 3 {
+		t.Errorf("%.1f allocations a message, want 3", allocs)
+	}
+}
+
+// TestReaderKeepsNoLargeBuffer: a message larger than the read buffer
+// grows it, and the buffer goes back to its size after that message; the
+// messages before and after it are unharmed.
+func TestReaderKeepsNoLargeBuffer(t *testing.T) {
+	out := strings.Repeat("Output: "+strings.Repeat("x", 100)+"\r\n", 3000) // 330 KB
+	in := "Event: Before\r\n\r\nResponse: Success\r\n" + out + "\r\nEvent: After\r\n\r\n"
+	r := NewReader(iotest.HalfReader(strings.NewReader(in)), ReaderOptions{})
+	ms, err := readAll(r)
+	if err != io.EOF || len(ms) != 3 {
+		t.Fatalf("got %d messages, %v", len(ms), err)
+	}
+	if ms[0].Event() != "Before" || len(ms[1].Headers) != 3001 || ms[1].Headers[3000].Value != strings.Repeat("x", 100) || ms[2].Event() != "After" {
+		t.Fatalf("messages: %q / %d headers / %q", ms[0].Headers, len(ms[1].Headers), ms[2].Headers)
+	}
+	if len(r.buf) != readBuffer {
+		t.Errorf("the buffer is %d bytes after the large message, want %d", len(r.buf), readBuffer)
 	}
 }
