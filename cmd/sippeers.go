@@ -113,38 +113,21 @@ func sipPeerRows(events []*ami.Message) [][]string {
 	for i, ev := range events {
 		var name, tech, status, ip, port, contacts, channels string
 		for _, h := range ev.Headers {
-			k := h.Key
-			switch len(k) {
-			case 6:
-				switch {
-				case strings.EqualFold(k, "Status"):
-					status = h.Value
-				case strings.EqualFold(k, "IPport"):
-					port = h.Value
-				}
-			case 8:
-				if strings.EqualFold(k, "Contacts") {
-					contacts = h.Value
-				}
-			case 9:
-				if strings.EqualFold(k, "IPaddress") {
-					ip = h.Value
-				}
-			case 10:
-				if strings.EqualFold(k, "ObjectName") {
-					name = h.Value
-				}
-			case 11:
-				switch {
-				case strings.EqualFold(k, "Channeltype"):
-					tech = h.Value
-				case strings.EqualFold(k, "DeviceState"):
-					status = h.Value
-				}
-			case 14:
-				if strings.EqualFold(k, "ActiveChannels") {
-					channels = h.Value
-				}
+			switch k := h.Key; {
+			case strings.EqualFold(k, "ObjectName"):
+				name = h.Value
+			case strings.EqualFold(k, "Channeltype"):
+				tech = h.Value
+			case strings.EqualFold(k, "Status"), strings.EqualFold(k, "DeviceState"):
+				status = h.Value
+			case strings.EqualFold(k, "IPaddress"):
+				ip = h.Value
+			case strings.EqualFold(k, "IPport"):
+				port = h.Value
+			case strings.EqualFold(k, "Contacts"):
+				contacts = h.Value
+			case strings.EqualFold(k, "ActiveChannels"):
+				channels = h.Value
 			}
 		}
 		contact := contacts

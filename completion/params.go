@@ -104,6 +104,8 @@ func isSection(s string) bool {
 	return !strings.Contains(s, ":")
 }
 
+// hasPrefixFold reports whether s starts with prefix, ignoring case as
+// strings.EqualFold does.
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

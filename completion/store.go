@@ -154,16 +154,16 @@ type change struct {
 	member  Member
 }
 
-// eventChanges appends the changes event m makes. Values are cloned: the
-// ami reader's strings point into its read blocks, and a snapshot that
-// outlives the event must not keep a 32 KiB block alive per channel name.
+// eventChanges appends the changes event m makes. The values are kept as
+// they are: each keeps its event's text alive (the ami reader gives every
+// message one string of its own), a few hundred bytes.
 func eventChanges(cs []change, m *ami.Message) []change {
 	ev := m.Event()
 	switch {
 	case ev == "":
 	case strings.EqualFold(ev, "Newchannel"):
 		if ch := m.Get("Channel"); ch != "" {
-			cs = append(cs, change{kind: channelUp, channel: strings.Clone(ch)})
+			cs = append(cs, change{kind: channelUp, channel: ch})
 		}
 	case strings.EqualFold(ev, "Hangup"):
 		if ch := m.Get("Channel"); ch != "" {
@@ -176,7 +176,7 @@ func eventChanges(cs []change, m *ami.Message) []change {
 			old = m.Get("Channel")
 		}
 		if nw := m.Get("Newname"); old != "" && nw != "" {
-			cs = append(cs, change{kind: channelDown, channel: old}, change{kind: channelUp, channel: strings.Clone(nw)})
+			cs = append(cs, change{kind: channelDown, channel: old}, change{kind: channelUp, channel: nw})
 		}
 	case strings.EqualFold(ev, "QueueMemberAdded"), strings.EqualFold(ev, "QueueMemberRemoved"):
 		// 12+ say Interface; 1.4–11 Location.
@@ -192,7 +192,7 @@ func eventChanges(cs []change, m *ami.Message) []change {
 		if strings.EqualFold(ev, "QueueMemberRemoved") {
 			kind = memberOut
 		}
-		cs = append(cs, change{kind: kind, member: Member{Interface: strings.Clone(iface), Name: strings.Clone(m.Get("MemberName")), Queue: strings.Clone(q)}})
+		cs = append(cs, change{kind: kind, member: Member{Interface: iface, Name: m.Get("MemberName"), Queue: q}})
 	}
 	return cs
 }

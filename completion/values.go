@@ -99,7 +99,6 @@ func collect(events []*ami.Message, value func(*ami.Message) string) []string {
 		if v == "" || seen[v] {
 			continue
 		}
-		v = strings.Clone(v) // kept in a snapshot: don't pin the reader's block
 		seen[v] = true
 		out = append(out, v)
 	}

@@ -228,7 +228,7 @@ func tableFor(event, header string) map[int]string {
 	switch {
 	case strings.EqualFold(header, "Cause"):
 		return hangupCauses
-	case hasSuffixFold(header, "ChannelState"):
+	case len(header) >= len("ChannelState") && strings.EqualFold(header[len(header)-len("ChannelState"):], "ChannelState"):
 		return channelStates
 	case strings.EqualFold(header, "State"):
 		// 1.4-era channel events; later ones say ChannelState. Elsewhere State
@@ -238,7 +238,7 @@ func tableFor(event, header string) map[int]string {
 		}
 	case strings.EqualFold(header, "Status"):
 		switch {
-		case hasPrefixFold(event, "QueueMember"):
+		case len(event) >= len("QueueMember") && strings.EqualFold(event[:len("QueueMember")], "QueueMember"):
 			return deviceStates
 		case strings.EqualFold(event, "ExtensionStatus"), strings.EqualFold(event, "ExtensionState"):
 			return extensionStates
@@ -261,14 +261,6 @@ func isChannelEvent(event string) bool {
 		}
 	}
 	return false
-}
-
-func hasSuffixFold(s, suffix string) bool {
-	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // ParseHangupCause reads a --cause argument: a number 0-127 (Asterisk's

@@ -159,17 +159,19 @@ func (c *completer) OnChange(line []rune, pos int, key rune) ([]rune, int, bool)
 func insertions(res completion.Result) (suffixes []string, n int, fix string) {
 	word := res.Word
 	n = utf8.RuneCountInString(word)
+	var extends string // the candidate of the last suffix
 	for _, c := range res.Candidates {
 		if len(c) < len(word) || !strings.EqualFold(c[:len(word)], word) {
 			continue // Word is always a prefix; be safe all the same
 		}
 		suffixes = append(suffixes, c[len(word):])
+		extends = c
 	}
 	switch {
 	case len(suffixes) == 1:
 		c := word + suffixes[0]
-		if full := res.Candidates[indexFold(res.Candidates, c)]; full != c {
-			fix = full
+		if extends != c {
+			fix = extends
 		}
 		if finished(c) {
 			suffixes[0] += " "
@@ -184,15 +186,6 @@ func insertions(res completion.Result) (suffixes []string, n int, fix string) {
 		}
 	}
 	return suffixes, n, fix
-}
-
-func indexFold(cs []string, s string) int {
-	for i, c := range cs {
-		if strings.EqualFold(c, s) {
-			return i
-		}
-	}
-	return 0
 }
 
 // finished reports whether a completed word is whole, so a space may follow:
