@@ -10,5 +10,5 @@ import "context"
 // file. Either way the global flags given to amsh (-o, -q, --timeout, ...)
 // apply to every line.
 func runBare(ctx context.Context, f *Factory) error {
-	return runShell(ctx, f)
+	return shellRun(ctx, &ShellOptions{Factory: f})
 }

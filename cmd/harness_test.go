@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +121,34 @@ func wantUsageError(t *testing.T, err error, want string) {
 	if code, msg := Classify(err); code != ExitUsage || msg != want {
 		t.Errorf("error %v (exit %d); want exit 2 and %q", err, code, want)
 	}
+}
+
+// parsedFields lists what a command parsed into its options, "Name=value"
+// for every field that is not a function or IO, in order. A function field
+// left nil shows as "Name=nil", so a constructor that forgets to copy one
+// from the Factory fails the comparison.
+func parsedFields(opts any) string {
+	var b strings.Builder
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		for i := range v.NumField() {
+			fv, sf := v.Field(i), v.Type().Field(i)
+			switch {
+			case sf.Anonymous && fv.Kind() == reflect.Struct:
+				walk(fv)
+			case fv.Kind() == reflect.Func:
+				if fv.IsNil() {
+					fmt.Fprintf(&b, " %s=nil", sf.Name)
+				}
+			case sf.Name != "IO":
+				fmt.Fprintf(&b, " %s=%v", sf.Name, fv)
+			}
+		}
+	}
+	v := reflect.ValueOf(opts)
+	if v.IsNil() {
+		return "<nil>"
+	}
+	walk(v.Elem())
+	return strings.TrimSpace(b.String())
 }

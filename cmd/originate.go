@@ -14,8 +14,17 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// OriginateOptions are the arguments of `originate`.
+// OriginateOptions are what `amsh originate` needs.
 type OriginateOptions struct {
+	Format      func() string // the -o format
+	Renderer    func() *render.Renderer
+	WithSession SessionFunc
+	Send        SendFunc
+	Confirm     func(question string) error
+	// Connection gives the per-action timeout, which --wait adds to the
+	// ringing time.
+	Connection func() (*Connection, error)
+
 	Channel  string
 	Exten    string
 	Context  string
@@ -44,8 +53,11 @@ const originateDefaultRing = 30 * time.Second
 
 const originateAnswered = 4 // AST_CONTROL_ANSWER, OriginateResponse's Reason when answered
 
-func newCmdOriginate(f *Factory) *cobra.Command {
-	opts := &OriginateOptions{}
+// NewCmdOriginate is `amsh originate`; runF, when set, runs instead of
+// originateRun.
+func NewCmdOriginate(f *Factory, runF func(*OriginateOptions) error) *cobra.Command {
+	opts := &OriginateOptions{Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
+		Confirm: f.Confirm, Connection: f.Connection}
 	c := &cobra.Command{
 		Use:   "originate CHANNEL (--exten EXTEN --context CONTEXT [--priority P] | --app APP [--data DATA])",
 		Short: "Place a call: ring CHANNEL, then connect it to an extension or an application",
@@ -70,8 +82,8 @@ set literally: amsh escapes the commas, double quotes and backslashes that
 Asterisk would otherwise take as separators.
 
 --answer-timeout is Originate's Timeout header: how long CHANNEL may ring
-(Asterisk's default is 30s). The spec calls it --timeout, but that name is
-amsh's global per-action timeout, so originate names it --answer-timeout.
+(Asterisk's default is 30s). It is not called --timeout because that name
+is amsh's global per-action timeout.
 
 Originating a call asks for confirmation on a terminal when the profile
 says confirm: true; --yes skips the question.`,
@@ -84,10 +96,13 @@ says confirm: true; --yes skips the question.`,
   # set channel variables (one Variable header each) and a caller ID
   amsh originate Local/200@dialer --app Wait --data 10 \
       --caller-id '"Dialer" <200>' --var CAMPAIGN=spring --var NOTE='a,b'`,
-		Args: argRange(1, 1),
+		Args: argsBetween(1, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Channel = args[0]
-			return runOriginate(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return originateRun(c.Context(), opts)
 		},
 	}
 	fl := c.Flags()
@@ -107,20 +122,20 @@ says confirm: true; --yes skips the question.`,
 	return c
 }
 
-// runOriginate places the call; see the command's help for the exit codes.
-func runOriginate(ctx context.Context, f *Factory, opts *OriginateOptions) error {
+// originateRun places the call; see the command's help for the exit codes.
+func originateRun(ctx context.Context, opts *OriginateOptions) error {
 	action, err := opts.action()
 	if err != nil {
 		return err
 	}
-	if err := f.Confirm("originate a call on " + commandLabel(opts.Channel)); err != nil {
+	if err := opts.Confirm("originate a call on " + commandLabel(opts.Channel)); err != nil {
 		return err
 	}
 	events := "off"
 	if opts.Wait {
 		events = "call" // OriginateResponse is in the call class
 	}
-	return f.WithSession(ctx, events, func(s *ami.Session) error {
+	return opts.WithSession(ctx, events, func(s *ami.Session) error {
 		var sub *ami.Subscription
 		if opts.Wait {
 			// Subscribed before sending: the OriginateResponse of a call
@@ -130,18 +145,18 @@ func runOriginate(ctx context.Context, f *Factory, opts *OriginateOptions) error
 		}
 		id := s.NewActionID()
 		action.Add("ActionID", id)
-		res, err := f.Send(ctx, s, action)
+		res, err := opts.Send(ctx, s, action)
 		if err != nil {
 			return fmt.Errorf("%s: %w", opts.label(), err)
 		}
 		if !opts.Wait {
-			return f.Renderer().Result(res)
+			return opts.Renderer().Result(res)
 		}
-		ev, err := opts.await(ctx, f, s, sub, id)
+		ev, err := opts.await(ctx, s, sub, id)
 		if err != nil {
 			return err
 		}
-		return opts.report(f, res, ev)
+		return opts.report(res, ev)
 	})
 }
 
@@ -252,9 +267,9 @@ func commandLabel(words ...string) string {
 
 // await waits for the OriginateResponse that carries id: as long as the
 // call may ring, plus the per-action timeout for Asterisk to report it.
-func (o *OriginateOptions) await(ctx context.Context, f *Factory, s *ami.Session, sub *ami.Subscription, id string) (*ami.Message, error) {
+func (o *OriginateOptions) await(ctx context.Context, s *ami.Session, sub *ami.Subscription, id string) (*ami.Message, error) {
 	limit := cmp.Or(o.AnswerTimeout, originateDefaultRing)
-	if c, err := f.Connection(); err == nil {
+	if c, err := o.Connection(); err == nil {
 		limit += c.Timeout
 	}
 	timer := time.NewTimer(limit)
@@ -288,7 +303,7 @@ func (o *OriginateOptions) await(ctx context.Context, f *Factory, s *ami.Session
 // report prints the outcome of a followed call and turns "not answered"
 // into exit 3. json, yaml and raw print the action's result with the
 // OriginateResponse as its event, answered or not.
-func (o *OriginateOptions) report(f *Factory, res *ami.Result, ev *ami.Message) error {
+func (o *OriginateOptions) report(res *ami.Result, ev *ami.Message) error {
 	reason := strings.TrimSpace(ev.Get("Reason"))
 	code, err := strconv.Atoi(reason)
 	numeric := err == nil
@@ -296,8 +311,8 @@ func (o *OriginateOptions) report(f *Factory, res *ami.Result, ev *ami.Message) 
 	if !numeric {
 		answered = strings.EqualFold(ev.Response(), "Success")
 	}
-	r := f.Renderer()
-	if f.Global.Output == "text" {
+	r := o.Renderer()
+	if o.Format() == "text" {
 		if answered {
 			fields := [][2]string{{"Result", "answered"}}
 			if reason != "" {
@@ -334,6 +349,3 @@ func describeReason(reason string, code int, numeric bool) string {
 	}
 	return fmt.Sprintf("%d (%s)", code, render.OriginateReason(code))
 }
-
-// argRange is argsBetween (hi < 0: no upper bound).
-func argRange(lo, hi int) cobra.PositionalArgs { return argsBetween(lo, hi) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/amsh/amsh/internal/amitest"
 	"github.com/amsh/amsh/internal/sandboxtest"
@@ -364,4 +365,35 @@ func TestOriginateSandboxRestricted(t *testing.T) {
 	if r.Code != ExitAsterisk || !strings.Contains(r.Stderr, "Permission denied") {
 		t.Errorf("code %d stderr %q; want 1 and Permission denied", r.Code, r.Stderr)
 	}
+}
+
+func TestNewCmdOriginate(t *testing.T) {
+	opts, err := parseCmd(t, NewCmdOriginate, "", "CHAN", "--exten", "E", "--context", "C", "--var", "a=b", "--var", "c=d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Channel != "CHAN" || opts.Exten != "E" || opts.Context != "C" || !slices.Equal(opts.Vars, []string{"a=b", "c=d"}) ||
+		opts.App != "" || opts.Wait || opts.Confirm == nil || opts.Connection == nil {
+		t.Errorf("originate CHAN --exten E --context C --var a=b --var c=d: %+v", opts)
+	}
+	opts, err = parseCmd(t, NewCmdOriginate, "", "PJSIP/trunk/5551234", "--app", "Playback", "--data", "tt-monkeys",
+		"--wait", "--answer-timeout", "20s", "--caller-id", `"Dialer" <200>`, "--early-media", "--codecs", "ulaw,alaw",
+		"--account", "A1", "--channel-id", "id-1", "--priority", "start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := OriginateOptions{Channel: "PJSIP/trunk/5551234", App: "Playback", Data: "tt-monkeys", Wait: true,
+		AnswerTimeout: 20 * time.Second, CallerID: `"Dialer" <200>`, EarlyMedia: true, Codecs: "ulaw,alaw",
+		Account: "A1", ChannelID: "id-1", Priority: "start"}
+	if opts.Channel != want.Channel || opts.App != want.App || opts.Data != want.Data || opts.Wait != want.Wait ||
+		opts.AnswerTimeout != want.AnswerTimeout || opts.CallerID != want.CallerID || opts.EarlyMedia != want.EarlyMedia ||
+		opts.Codecs != want.Codecs || opts.Account != want.Account || opts.ChannelID != want.ChannelID || opts.Priority != want.Priority {
+		t.Errorf("originate with every flag:\n got %+v\nwant %+v", *opts, want)
+	}
+	_, err = parseCmd(t, NewCmdOriginate, "", "--exten", "E", "--context", "C")
+	wantUsageError(t, err, `originate: needs CHANNEL`)
+	_, err = parseCmd(t, NewCmdOriginate, "", "A", "B", "--app", "Wait")
+	wantUsageError(t, err, `originate: too many arguments: "A", "B" (it takes CHANNEL)`)
+	_, err = parseCmd(t, NewCmdOriginate, "", "A", "--answer-timeout", "soon")
+	wantUsageError(t, err, `invalid argument "soon" for "--answer-timeout" flag: time: invalid duration "soon"`)
 }

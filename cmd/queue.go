@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/render"
 	"github.com/spf13/cobra"
 )
 
@@ -14,7 +15,8 @@ import (
 // reply. Member changes (add, remove, pause, penalty, log) need the AMI
 // user's write class "agent"; the rest need none.
 
-func newCmdQueue(f *Factory) *cobra.Command {
+// NewCmdQueue is the `amsh queue` group.
+func NewCmdQueue(f *Factory) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "queue",
 		Short: "Show and change call queues (app_queue)",
@@ -35,44 +37,49 @@ is in unless --queue names one.`,
   amsh queue add support PJSIP/alice --name Alice --penalty 1
   amsh queue pause PJSIP/alice --reason lunch
   amsh queue unpause PJSIP/alice`,
-		Args: cobra.ArbitraryArgs,
-		RunE: func(c *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return c.Help()
-			}
-			return usageErrorf("queue: unknown subcommand %q (see 'amsh queue --help')", args[0])
-		},
 	}
 	c.AddCommand(
-		newCmdQueueStatus(f),
-		newCmdQueueSummary(f),
-		newCmdQueueAdd(f),
-		newCmdQueueRemove(f),
-		newCmdQueuePause(f, true),
-		newCmdQueuePause(f, false),
-		newCmdQueuePenalty(f),
-		newCmdQueueReset(f),
-		newCmdQueueReload(f),
-		newCmdQueueRule(f),
-		newCmdQueueLog(f),
+		NewCmdQueueStatus(f, nil),
+		NewCmdQueueSummary(f, nil),
+		NewCmdQueueAdd(f, nil),
+		NewCmdQueueRemove(f, nil),
+		NewCmdQueuePause(f, nil),
+		NewCmdQueueUnpause(f, nil),
+		NewCmdQueuePenalty(f, nil),
+		NewCmdQueueReset(f, nil),
+		NewCmdQueueReload(f, nil),
+		NewCmdQueueRule(f, nil),
+		NewCmdQueueLog(f, nil),
 	)
 	return c
 }
 
+// queueDeps are what every queue subcommand uses of the Factory: one action
+// on a session, its result rendered.
+type queueDeps struct {
+	Renderer    func() *render.Renderer
+	WithSession SessionFunc
+	Send        SendFunc
+}
+
+func newQueueDeps(f *Factory) queueDeps {
+	return queueDeps{Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send}
+}
+
 // sendQueueAction sends one app_queue action and prints Asterisk's reply.
 // what names the command in errors ("queue add support PJSIP/alice").
-func sendQueueAction(ctx context.Context, f *Factory, what string, a *ami.Message) error {
-	return queueRequest(ctx, f, what, a, f.Renderer().Result)
+func sendQueueAction(ctx context.Context, d queueDeps, what string, a *ami.Message) error {
+	return queueRequest(ctx, d, what, a, d.Renderer().Result)
 }
 
 // queueRequest checks a, sends it on a session and hands the result to show;
 // every queue subcommand goes through it, so errors read "WHAT: ..." alike.
-func queueRequest(ctx context.Context, f *Factory, what string, a *ami.Message, show func(*ami.Result) error) error {
+func queueRequest(ctx context.Context, d queueDeps, what string, a *ami.Message, show func(*ami.Result) error) error {
 	if err := ami.ValidateMessage(a); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
-		res, err := f.Send(ctx, s, a)
+	return d.WithSession(ctx, "off", func(s *ami.Session) error {
+		res, err := d.Send(ctx, s, a)
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -96,8 +103,10 @@ func penaltyValue(what, s string) (string, error) {
 	return strconv.Itoa(n), nil
 }
 
-// QueueAddOptions are the arguments of `queue add`.
+// QueueAddOptions are what `amsh queue add` needs.
 type QueueAddOptions struct {
+	queueDeps
+
 	Queue, Interface string
 	Penalty          string // empty: Asterisk's default (0)
 	Paused           bool
@@ -106,8 +115,10 @@ type QueueAddOptions struct {
 	Reason           string // the pause reason, with Paused
 }
 
-func newCmdQueueAdd(f *Factory) *cobra.Command {
-	opts := &QueueAddOptions{}
+// NewCmdQueueAdd is `amsh queue add`; runF, when set, runs instead of
+// queueAddRun.
+func NewCmdQueueAdd(f *Factory, runF func(*QueueAddOptions) error) *cobra.Command {
+	opts := &QueueAddOptions{queueDeps: newQueueDeps(f)}
 	c := &cobra.Command{
 		Use:   "add QUEUE IFACE [--penalty N] [--paused [--reason R]] [--name NAME] [--state-interface SI]",
 		Short: "Add a member (QueueAdd)",
@@ -118,10 +129,13 @@ busy, when it differs from IFACE (e.g. IFACE Local/101@agents, state
 interface PJSIP/alice).`,
 		Example: `  amsh queue add support PJSIP/alice
   amsh queue add support Local/101@agents --name Alice --state-interface PJSIP/alice --penalty 2`,
-		Args: argRange(2, 2),
+		Args: argsBetween(2, 2),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Queue, opts.Interface = args[0], args[1]
-			return runQueueAdd(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueAddRun(c.Context(), opts)
 		},
 	}
 	fl := c.Flags()
@@ -133,7 +147,7 @@ interface PJSIP/alice).`,
 	return c
 }
 
-func runQueueAdd(ctx context.Context, f *Factory, opts *QueueAddOptions) error {
+func queueAddRun(ctx context.Context, opts *QueueAddOptions) error {
 	what := commandLabel("queue add", opts.Queue, opts.Interface)
 	if opts.Queue == "" || opts.Interface == "" {
 		return usageErrorf("%s: QUEUE and IFACE must not be empty", what)
@@ -155,14 +169,21 @@ func runQueueAdd(ctx context.Context, f *Factory, opts *QueueAddOptions) error {
 	addHeaderIf(a, "Reason", opts.Reason)
 	addHeaderIf(a, "MemberName", opts.Name)
 	addHeaderIf(a, "StateInterface", opts.StateInterface)
-	return sendQueueAction(ctx, f, what, a)
+	return sendQueueAction(ctx, opts.queueDeps, what, a)
 }
 
-// QueueRemoveOptions are the arguments of `queue remove`.
-type QueueRemoveOptions struct{ Queue, Interface string }
+// QueueRemoveOptions are what `amsh queue remove` needs.
+type QueueRemoveOptions struct {
+	queueDeps
+	Confirm func(question string) error
 
-func newCmdQueueRemove(f *Factory) *cobra.Command {
-	opts := &QueueRemoveOptions{}
+	Queue, Interface string
+}
+
+// NewCmdQueueRemove is `amsh queue remove`; runF, when set, runs instead of
+// queueRemoveRun.
+func NewCmdQueueRemove(f *Factory, runF func(*QueueRemoveOptions) error) *cobra.Command {
+	opts := &QueueRemoveOptions{queueDeps: newQueueDeps(f), Confirm: f.Confirm}
 	return &cobra.Command{
 		Use:   "remove QUEUE IFACE",
 		Short: "Remove a member (QueueRemove)",
@@ -173,15 +194,18 @@ of queues.conf.
 It asks for confirmation on a terminal when the profile says confirm: true;
 --yes skips the question.`,
 		Example: `  amsh queue remove support PJSIP/alice`,
-		Args:    argRange(2, 2),
+		Args:    argsBetween(2, 2),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Queue, opts.Interface = args[0], args[1]
-			return runQueueRemove(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueRemoveRun(c.Context(), opts)
 		},
 	}
 }
 
-func runQueueRemove(ctx context.Context, f *Factory, opts *QueueRemoveOptions) error {
+func queueRemoveRun(ctx context.Context, opts *QueueRemoveOptions) error {
 	what := commandLabel("queue remove", opts.Queue, opts.Interface)
 	if opts.Queue == "" || opts.Interface == "" {
 		return usageErrorf("%s: QUEUE and IFACE must not be empty", what)
@@ -190,22 +214,36 @@ func runQueueRemove(ctx context.Context, f *Factory, opts *QueueRemoveOptions) e
 	if err := ami.ValidateMessage(a); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if err := f.Confirm(fmt.Sprintf("remove %s from queue %s", commandLabel(opts.Interface), commandLabel(opts.Queue))); err != nil {
+	if err := opts.Confirm(fmt.Sprintf("remove %s from queue %s", commandLabel(opts.Interface), commandLabel(opts.Queue))); err != nil {
 		return err
 	}
-	return sendQueueAction(ctx, f, what, a)
+	return sendQueueAction(ctx, opts.queueDeps, what, a)
 }
 
-// QueuePauseOptions are the arguments of `queue pause` and `queue unpause`.
+// QueuePauseOptions are what `amsh queue pause` and `amsh queue unpause` need.
 type QueuePauseOptions struct {
+	queueDeps
+
 	Interface string
 	Paused    bool   // true for pause, false for unpause
 	Queue     string // empty: every queue the member is in
 	Reason    string
 }
 
-func newCmdQueuePause(f *Factory, paused bool) *cobra.Command {
-	opts := &QueuePauseOptions{Paused: paused}
+// NewCmdQueuePause is `amsh queue pause`; runF, when set, runs instead of
+// queuePauseRun.
+func NewCmdQueuePause(f *Factory, runF func(*QueuePauseOptions) error) *cobra.Command {
+	return newCmdQueuePause(f, runF, true)
+}
+
+// NewCmdQueueUnpause is `amsh queue unpause`; runF, when set, runs instead
+// of queuePauseRun.
+func NewCmdQueueUnpause(f *Factory, runF func(*QueuePauseOptions) error) *cobra.Command {
+	return newCmdQueuePause(f, runF, false)
+}
+
+func newCmdQueuePause(f *Factory, runF func(*QueuePauseOptions) error, paused bool) *cobra.Command {
+	opts := &QueuePauseOptions{queueDeps: newQueueDeps(f), Paused: paused}
 	verb, short := "pause", "Pause a member: no calls until unpaused (QueuePause)"
 	long := `pause stops queues from ringing member IFACE until it is unpaused
 (QueuePause with Paused: true), in every queue it is in unless --queue
@@ -223,10 +261,13 @@ false), in every queue it is in unless --queue names one.`
 		Short:   short,
 		Long:    long,
 		Example: example,
-		Args:    argRange(1, 1),
+		Args:    argsBetween(1, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Interface = args[0]
-			return runQueuePause(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queuePauseRun(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVar(&opts.Queue, "queue", "", "only in `QUEUE` (default: every queue of the member)")
@@ -234,7 +275,7 @@ false), in every queue it is in unless --queue names one.`
 	return c
 }
 
-func runQueuePause(ctx context.Context, f *Factory, opts *QueuePauseOptions) error {
+func queuePauseRun(ctx context.Context, opts *QueuePauseOptions) error {
 	verb := "unpause"
 	if opts.Paused {
 		verb = "pause"
@@ -246,18 +287,22 @@ func runQueuePause(ctx context.Context, f *Factory, opts *QueuePauseOptions) err
 	a := ami.NewAction("QueuePause", "Interface", opts.Interface, "Paused", strconv.FormatBool(opts.Paused))
 	addHeaderIf(a, "Queue", opts.Queue)
 	addHeaderIf(a, "Reason", opts.Reason)
-	return sendQueueAction(ctx, f, what, a)
+	return sendQueueAction(ctx, opts.queueDeps, what, a)
 }
 
-// QueuePenaltyOptions are the arguments of `queue penalty`.
+// QueuePenaltyOptions are what `amsh queue penalty` needs.
 type QueuePenaltyOptions struct {
+	queueDeps
+
 	Interface string
 	Penalty   string
 	Queue     string // empty: every queue the member is in
 }
 
-func newCmdQueuePenalty(f *Factory) *cobra.Command {
-	opts := &QueuePenaltyOptions{}
+// NewCmdQueuePenalty is `amsh queue penalty`; runF, when set, runs instead of
+// queuePenaltyRun.
+func NewCmdQueuePenalty(f *Factory, runF func(*QueuePenaltyOptions) error) *cobra.Command {
+	opts := &QueuePenaltyOptions{queueDeps: newQueueDeps(f)}
 	c := &cobra.Command{
 		Use:   "penalty IFACE N [--queue QUEUE]",
 		Short: "Set a member's penalty (QueuePenalty)",
@@ -265,17 +310,20 @@ func newCmdQueuePenalty(f *Factory) *cobra.Command {
 is in unless --queue names one. Members with a lower penalty are rung
 first.`,
 		Example: `  amsh queue penalty PJSIP/alice 2 --queue support`,
-		Args:    argRange(2, 2),
+		Args:    argsBetween(2, 2),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Interface, opts.Penalty = args[0], args[1]
-			return runQueuePenalty(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queuePenaltyRun(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVar(&opts.Queue, "queue", "", "only in `QUEUE` (default: every queue of the member)")
 	return c
 }
 
-func runQueuePenalty(ctx context.Context, f *Factory, opts *QueuePenaltyOptions) error {
+func queuePenaltyRun(ctx context.Context, opts *QueuePenaltyOptions) error {
 	what := commandLabel("queue penalty", opts.Interface)
 	if opts.Interface == "" {
 		return usageErrorf("%s: IFACE must not be empty", what)
@@ -286,14 +334,20 @@ func runQueuePenalty(ctx context.Context, f *Factory, opts *QueuePenaltyOptions)
 	}
 	a := ami.NewAction("QueuePenalty", "Interface", opts.Interface, "Penalty", p)
 	addHeaderIf(a, "Queue", opts.Queue)
-	return sendQueueAction(ctx, f, what, a)
+	return sendQueueAction(ctx, opts.queueDeps, what, a)
 }
 
-// QueueResetOptions are the arguments of `queue reset`.
-type QueueResetOptions struct{ Queue string }
+// QueueResetOptions are what `amsh queue reset` needs.
+type QueueResetOptions struct {
+	queueDeps
 
-func newCmdQueueReset(f *Factory) *cobra.Command {
-	opts := &QueueResetOptions{}
+	Queue string
+}
+
+// NewCmdQueueReset is `amsh queue reset`; runF, when set, runs instead of
+// queueResetRun.
+func NewCmdQueueReset(f *Factory, runF func(*QueueResetOptions) error) *cobra.Command {
+	opts := &QueueResetOptions{queueDeps: newQueueDeps(f)}
 	return &cobra.Command{
 		Use:   "reset [QUEUE]",
 		Short: "Reset queue statistics (QueueReset)",
@@ -301,31 +355,39 @@ func newCmdQueueReset(f *Factory) *cobra.Command {
 completed and abandoned calls, hold and talk times, service level, and the
 members' calls taken.`,
 		Example: `  amsh queue reset support`,
-		Args:    argRange(0, 1),
+		Args:    argsBetween(0, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Queue = args[0]
 			}
-			return runQueueReset(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueResetRun(c.Context(), opts)
 		},
 	}
 }
 
-func runQueueReset(ctx context.Context, f *Factory, opts *QueueResetOptions) error {
+func queueResetRun(ctx context.Context, opts *QueueResetOptions) error {
 	a := ami.NewAction("QueueReset")
 	addHeaderIf(a, "Queue", opts.Queue)
-	return sendQueueAction(ctx, f, queueWhat("queue reset", opts.Queue), a)
+	return sendQueueAction(ctx, opts.queueDeps, queueWhat("queue reset", opts.Queue), a)
 }
 
-// QueueReloadOptions are the arguments of `queue reload`. With none of
+// QueueReloadOptions are what `amsh queue reload` needs. With none of
 // Members, Rules and Parameters set, Asterisk reloads all three.
 type QueueReloadOptions struct {
+	queueDeps
+	Confirm func(question string) error
+
 	Queue                      string
 	Members, Rules, Parameters bool
 }
 
-func newCmdQueueReload(f *Factory) *cobra.Command {
-	opts := &QueueReloadOptions{}
+// NewCmdQueueReload is `amsh queue reload`; runF, when set, runs instead of
+// queueReloadRun.
+func NewCmdQueueReload(f *Factory, runF func(*QueueReloadOptions) error) *cobra.Command {
+	opts := &QueueReloadOptions{queueDeps: newQueueDeps(f), Confirm: f.Confirm}
 	c := &cobra.Command{
 		Use:   "reload [QUEUE] [--members] [--rules] [--parameters]",
 		Short: "Reload queues from queues.conf (QueueReload)",
@@ -338,12 +400,15 @@ It asks for confirmation on a terminal when the profile says confirm: true;
 --yes skips the question.`,
 		Example: `  amsh queue reload
   amsh queue reload support --members`,
-		Args: argRange(0, 1),
+		Args: argsBetween(0, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Queue = args[0]
 			}
-			return runQueueReload(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueReloadRun(c.Context(), opts)
 		},
 	}
 	c.Flags().BoolVar(&opts.Members, "members", false, "reload the members")
@@ -352,7 +417,7 @@ It asks for confirmation on a terminal when the profile says confirm: true;
 	return c
 }
 
-func runQueueReload(ctx context.Context, f *Factory, opts *QueueReloadOptions) error {
+func queueReloadRun(ctx context.Context, opts *QueueReloadOptions) error {
 	what := queueWhat("queue reload", opts.Queue)
 	a := ami.NewAction("QueueReload")
 	addHeaderIf(a, "Queue", opts.Queue)
@@ -372,32 +437,39 @@ func runQueueReload(ctx context.Context, f *Factory, opts *QueueReloadOptions) e
 	if opts.Queue != "" {
 		target = commandLabel("queue", opts.Queue)
 	}
-	if err := f.Confirm("reload " + target); err != nil {
+	if err := opts.Confirm("reload " + target); err != nil {
 		return err
 	}
-	return sendQueueAction(ctx, f, what, a)
+	return sendQueueAction(ctx, opts.queueDeps, what, a)
 }
 
-// QueueLogOptions are the arguments of `queue log`.
+// QueueLogOptions are what `amsh queue log` needs.
 type QueueLogOptions struct {
+	queueDeps
+
 	Queue, Event string
 	UniqueID     string
 	Interface    string
 	Message      string
 }
 
-func newCmdQueueLog(f *Factory) *cobra.Command {
-	opts := &QueueLogOptions{}
+// NewCmdQueueLog is `amsh queue log`; runF, when set, runs instead of
+// queueLogRun.
+func NewCmdQueueLog(f *Factory, runF func(*QueueLogOptions) error) *cobra.Command {
+	opts := &QueueLogOptions{queueDeps: newQueueDeps(f)}
 	c := &cobra.Command{
 		Use:   "log QUEUE EVENT [--uniqueid ID] [--interface IFACE] [--message TEXT]",
 		Short: "Write a custom entry to the queue log (QueueLog)",
 		Long: `log appends an entry with event name EVENT for QUEUE to Asterisk's
 queue_log (QueueLog), for reports that track events of their own.`,
 		Example: `  amsh queue log support WRAPUPSTART --interface PJSIP/alice --message "ticket 4711"`,
-		Args:    argRange(2, 2),
+		Args:    argsBetween(2, 2),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Queue, opts.Event = args[0], args[1]
-			return runQueueLog(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueLogRun(c.Context(), opts)
 		},
 	}
 	fl := c.Flags()
@@ -407,7 +479,7 @@ queue_log (QueueLog), for reports that track events of their own.`,
 	return c
 }
 
-func runQueueLog(ctx context.Context, f *Factory, opts *QueueLogOptions) error {
+func queueLogRun(ctx context.Context, opts *QueueLogOptions) error {
 	what := commandLabel("queue log", opts.Queue, opts.Event)
 	if opts.Queue == "" || opts.Event == "" {
 		return usageErrorf("%s: QUEUE and EVENT must not be empty", what)
@@ -416,7 +488,7 @@ func runQueueLog(ctx context.Context, f *Factory, opts *QueueLogOptions) error {
 	addHeaderIf(a, "Uniqueid", opts.UniqueID)
 	addHeaderIf(a, "Interface", opts.Interface)
 	addHeaderIf(a, "Message", opts.Message)
-	return sendQueueAction(ctx, f, what, a)
+	return sendQueueAction(ctx, opts.queueDeps, what, a)
 }
 
 // queueWhat labels a command with an optional argument for messages.

@@ -15,8 +15,12 @@ import (
 // get layouts of their own; json, yaml and raw print the action's result as
 // Asterisk sent it.
 
-// QueueStatusOptions are the arguments of `queue status`.
+// QueueStatusOptions are what `amsh queue status` needs.
 type QueueStatusOptions struct {
+	queueDeps
+	Format func() string // the -o format
+	Note   func(format string, a ...any)
+
 	Queue  string // empty: every queue
 	Member string // interface or member name; empty: every member
 }
@@ -26,8 +30,10 @@ var (
 	queueCallerColumns = []string{"Position", "Channel", "Caller ID", "Wait", "Priority"}
 )
 
-func newCmdQueueStatus(f *Factory) *cobra.Command {
-	opts := &QueueStatusOptions{}
+// NewCmdQueueStatus is `amsh queue status`; runF, when set, runs instead of
+// queueStatusRun.
+func NewCmdQueueStatus(f *Factory, runF func(*QueueStatusOptions) error) *cobra.Command {
+	opts := &QueueStatusOptions{queueDeps: newQueueDeps(f), Format: f.format, Note: f.note}
 	c := &cobra.Command{
 		Use:   "status [QUEUE] [--member IFACE|NAME]",
 		Short: "Show queues: parameters, members and waiting callers (QueueStatus)",
@@ -44,34 +50,37 @@ events as Asterisk sent them.`,
 		Example: `  amsh queue status
   amsh queue status support --member PJSIP/alice
   amsh -o json queue status support | jq '.events[] | select(.Event == "QueueMember")'`,
-		Args: argRange(0, 1),
+		Args: argsBetween(0, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Queue = args[0]
 			}
-			return runQueueStatus(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueStatusRun(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVar(&opts.Member, "member", "", "show only member `M` (interface or name)")
 	return c
 }
 
-func runQueueStatus(ctx context.Context, f *Factory, opts *QueueStatusOptions) error {
+func queueStatusRun(ctx context.Context, opts *QueueStatusOptions) error {
 	what := queueWhat("queue status", opts.Queue)
 	a := ami.NewAction("QueueStatus")
 	addHeaderIf(a, "Queue", opts.Queue)
 	addHeaderIf(a, "Member", opts.Member)
-	return queueRequest(ctx, f, what, a, func(res *ami.Result) error {
-		r := f.Renderer()
-		if f.Global.Output != "text" {
+	return queueRequest(ctx, opts.queueDeps, what, a, func(res *ami.Result) error {
+		r := opts.Renderer()
+		if opts.Format() != "text" {
 			return r.Result(res)
 		}
 		queues := groupQueueStatus(res.Events)
 		if len(queues) == 0 {
 			if opts.Queue != "" {
-				f.note("%s: no queue named %s", what, commandLabel(opts.Queue))
+				opts.Note("%s: no queue named %s", what, commandLabel(opts.Queue))
 			} else {
-				f.note("%s: no queues", what)
+				opts.Note("%s: no queues", what)
 			}
 			return nil
 		}
@@ -215,11 +224,19 @@ func queuePlural(n, word string) string {
 	return n + " " + word + "s"
 }
 
-// QueueSummaryOptions are the arguments of `queue summary`.
-type QueueSummaryOptions struct{ Queue string }
+// QueueSummaryOptions are what `amsh queue summary` needs.
+type QueueSummaryOptions struct {
+	queueDeps
+	Format func() string // the -o format
+	Note   func(format string, a ...any)
 
-func newCmdQueueSummary(f *Factory) *cobra.Command {
-	opts := &QueueSummaryOptions{}
+	Queue string
+}
+
+// NewCmdQueueSummary is `amsh queue summary`; runF, when set, runs instead of
+// queueSummaryRun.
+func NewCmdQueueSummary(f *Factory, runF func(*QueueSummaryOptions) error) *cobra.Command {
+	opts := &QueueSummaryOptions{queueDeps: newQueueDeps(f), Format: f.format, Note: f.note}
 	return &cobra.Command{
 		Use:   "summary [QUEUE]",
 		Short: "One line per queue: members logged in and available, callers (QueueSummary)",
@@ -228,38 +245,49 @@ members logged in and available, callers waiting, average hold and talk
 times, and the longest current wait, in seconds.`,
 		Example: `  amsh queue summary
   amsh queue summary support -o json`,
-		Args: argRange(0, 1),
+		Args: argsBetween(0, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Queue = args[0]
 			}
-			return runQueueSummary(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueSummaryRun(c.Context(), opts)
 		},
 	}
 }
 
-func runQueueSummary(ctx context.Context, f *Factory, opts *QueueSummaryOptions) error {
+func queueSummaryRun(ctx context.Context, opts *QueueSummaryOptions) error {
 	what := queueWhat("queue summary", opts.Queue)
 	a := ami.NewAction("QueueSummary")
 	addHeaderIf(a, "Queue", opts.Queue)
-	return queueRequest(ctx, f, what, a, func(res *ami.Result) error {
-		if f.Global.Output == "text" {
+	return queueRequest(ctx, opts.queueDeps, what, a, func(res *ami.Result) error {
+		if opts.Format() == "text" {
 			if len(res.Events) == 0 {
-				f.note("%s: no queues", what)
+				opts.Note("%s: no queues", what)
 				return nil
 			}
 			// The table alone: "Queue summary will follow" says nothing here.
 			res = &ami.Result{Action: res.Action, Events: res.Events, Complete: res.Complete}
 		}
-		return f.Renderer().Result(res)
+		return opts.Renderer().Result(res)
 	})
 }
 
-// QueueRuleOptions are the arguments of `queue rule`.
-type QueueRuleOptions struct{ Rule string }
+// QueueRuleOptions are what `amsh queue rule` needs.
+type QueueRuleOptions struct {
+	queueDeps
+	Format func() string // the -o format
+	Note   func(format string, a ...any)
 
-func newCmdQueueRule(f *Factory) *cobra.Command {
-	opts := &QueueRuleOptions{}
+	Rule string
+}
+
+// NewCmdQueueRule is `amsh queue rule`; runF, when set, runs instead of
+// queueRuleRun.
+func NewCmdQueueRule(f *Factory, runF func(*QueueRuleOptions) error) *cobra.Command {
+	opts := &QueueRuleOptions{queueDeps: newQueueDeps(f), Format: f.format, Note: f.note}
 	return &cobra.Command{
 		Use:   "rule [RULE]",
 		Short: "Show queue penalty rules from queuerules.conf (QueueRule)",
@@ -269,26 +297,29 @@ SECONDS of waiting, the caller's maximum and minimum member penalties
 become MAX and MIN (a leading + or - makes them relative).`,
 		Example: `  amsh queue rule
   amsh queue rule escalate`,
-		Args: argRange(0, 1),
+		Args: argsBetween(0, 1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Rule = args[0]
 			}
-			return runQueueRule(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return queueRuleRun(c.Context(), opts)
 		},
 	}
 }
 
-func runQueueRule(ctx context.Context, f *Factory, opts *QueueRuleOptions) error {
+func queueRuleRun(ctx context.Context, opts *QueueRuleOptions) error {
 	what := queueWhat("queue rule", opts.Rule)
 	a := ami.NewAction("QueueRule")
 	addHeaderIf(a, "Rule", opts.Rule)
 	// QueueRule's reply ends with two empty lines (app_queue keeps the
 	// second from before it sent Response:); the reader skips the
 	// stray one.
-	return queueRequest(ctx, f, what, a, func(res *ami.Result) error {
-		if f.Global.Output != "text" {
-			return f.Renderer().Result(res)
+	return queueRequest(ctx, opts.queueDeps, what, a, func(res *ami.Result) error {
+		if opts.Format() != "text" {
+			return opts.Renderer().Result(res)
 		}
 		// One reply: RuleList: NAME, then its Rule: lines, per list.
 		var rows [][]string
@@ -303,12 +334,12 @@ func runQueueRule(ctx context.Context, f *Factory, opts *QueueRuleOptions) error
 		}
 		if len(rows) == 0 {
 			if opts.Rule != "" {
-				f.note("%s: no rule list named %s", what, commandLabel(opts.Rule))
+				opts.Note("%s: no rule list named %s", what, commandLabel(opts.Rule))
 			} else {
-				f.note("%s: no queue rules", what)
+				opts.Note("%s: no queue rules", what)
 			}
 			return nil
 		}
-		return f.Renderer().Table("", []string{"Rule list", "Rule (seconds,max,min)"}, rows)
+		return opts.Renderer().Table("", []string{"Rule list", "Rule (seconds,max,min)"}, rows)
 	})
 }

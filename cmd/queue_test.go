@@ -9,6 +9,7 @@ import (
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/amitest"
 	"github.com/amsh/amsh/internal/sandboxtest"
+	"github.com/spf13/cobra"
 )
 
 // queueStatusEvents is a QueueStatus answer: a queue with a paused member,
@@ -403,5 +404,68 @@ func TestQueueSandboxRule(t *testing.T) {
 		if err != nil || res.Response.Get("Ping") != "Pong" {
 			t.Fatalf("Ping after QueueRule: %v %v", res, err)
 		}
+	}
+}
+
+func TestNewCmdQueue(t *testing.T) {
+	for _, tc := range []struct {
+		argv string
+		got  func(argv []string) (any, error)
+		want string
+	}{
+		{"support PJSIP/alice", queueParse(t, NewCmdQueueAdd),
+			"Queue=support Interface=PJSIP/alice Penalty= Paused=false Name= StateInterface= Reason="},
+		{"support Local/101@agents --name Alice --state-interface PJSIP/alice --penalty 2 --paused --reason lunch", queueParse(t, NewCmdQueueAdd),
+			"Queue=support Interface=Local/101@agents Penalty=2 Paused=true Name=Alice StateInterface=PJSIP/alice Reason=lunch"},
+		{"support PJSIP/alice", queueParse(t, NewCmdQueueRemove), "Queue=support Interface=PJSIP/alice"},
+		{"PJSIP/alice --reason lunch", queueParse(t, NewCmdQueuePause), "Interface=PJSIP/alice Paused=true Queue= Reason=lunch"},
+		{"PJSIP/alice --queue support", queueParse(t, NewCmdQueueUnpause), "Interface=PJSIP/alice Paused=false Queue=support Reason="},
+		{"PJSIP/alice 2 --queue support", queueParse(t, NewCmdQueuePenalty), "Interface=PJSIP/alice Penalty=2 Queue=support"},
+		{"", queueParse(t, NewCmdQueueReset), "Queue="},
+		{"support", queueParse(t, NewCmdQueueReset), "Queue=support"},
+		{"support --members --rules", queueParse(t, NewCmdQueueReload), "Queue=support Members=true Rules=true Parameters=false"},
+		{"--parameters", queueParse(t, NewCmdQueueReload), "Queue= Members=false Rules=false Parameters=true"},
+		{"support WRAPUPSTART --interface PJSIP/alice --message ticket --uniqueid 1.2", queueParse(t, NewCmdQueueLog),
+			"Queue=support Event=WRAPUPSTART UniqueID=1.2 Interface=PJSIP/alice Message=ticket"},
+		{"support --member PJSIP/alice", queueParse(t, NewCmdQueueStatus), "Queue=support Member=PJSIP/alice"},
+		{"", queueParse(t, NewCmdQueueSummary), "Queue="},
+		{"escalate", queueParse(t, NewCmdQueueRule), "Rule=escalate"},
+	} {
+		opts, err := tc.got(strings.Fields(tc.argv))
+		if err != nil {
+			t.Errorf("%s: %v", tc.argv, err)
+			continue
+		}
+		if got := parsedFields(opts); got != tc.want {
+			t.Errorf("%T from %q:\n got %s\nwant %s", opts, tc.argv, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		got  func(argv []string) (any, error)
+		argv string
+		want string
+	}{
+		{queueParse(t, NewCmdQueueAdd), "support", `queue add: needs QUEUE IFACE (got "support")`},
+		{queueParse(t, NewCmdQueueRemove), "a b c", `queue remove: too many arguments: "a", "b", "c" (it takes QUEUE IFACE)`},
+		{queueParse(t, NewCmdQueuePause), "", `queue pause: needs IFACE`},
+		{queueParse(t, NewCmdQueueUnpause), "a b", `queue unpause: too many arguments: "a", "b" (it takes IFACE)`},
+		{queueParse(t, NewCmdQueuePenalty), "PJSIP/alice", `queue penalty: needs IFACE N (got "PJSIP/alice")`},
+		{queueParse(t, NewCmdQueueStatus), "a b", `queue status: too many arguments: "a", "b" (it takes [QUEUE])`},
+		{queueParse(t, NewCmdQueueLog), "support", `queue log: needs QUEUE EVENT (got "support")`},
+		{queueParse(t, NewCmdQueueReload), "--rule", `unknown flag: --rule`},
+	} {
+		_, err := tc.got(strings.Fields(tc.argv))
+		wantUsageError(t, err, tc.want)
+	}
+}
+
+// queueParse is parseCmd for a queue subcommand, its options as any.
+func queueParse[O any](t *testing.T, newCmd func(*Factory, func(*O) error) *cobra.Command) func([]string) (any, error) {
+	return func(argv []string) (any, error) {
+		opts, err := parseCmd(t, newCmd, "queue", argv...)
+		if err != nil {
+			return nil, err
+		}
+		return opts, nil
 	}
 }

@@ -81,16 +81,14 @@ prompt on a terminal.`,
 		NewCmdDecode(f, nil),
 		NewCmdEvents(f, nil),
 		NewCmdHangup(f, nil),
-		newCmdOriginate(f),
+		NewCmdOriginate(f, nil),
 		NewCmdPing(f, nil),
 		NewCmdProfiles(f),
-		newCmdQueue(f),
-		newCmdShell(f),
+		NewCmdQueue(f),
+		NewCmdShell(f, nil),
+		NewCmdSIPPeers(f, nil),
 		NewCmdVersion(f, nil),
 	)
-	for _, add := range subcommands {
-		root.AddCommand(add(f))
-	}
 	registerCompletions(root, f)
 	suggestCommands(root)
 	usageArgs(root)
@@ -155,9 +153,6 @@ func didYouMean(c *cobra.Command, typed string) string {
 	}
 	return "; did you mean " + strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1] + "?"
 }
-
-// subcommands holds sippeers until it is converted to NewCmdSIPPeers.
-var subcommands []func(*Factory) *cobra.Command
 
 func (f *Factory) validateGlobal() error {
 	g := &f.Global

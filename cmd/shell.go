@@ -13,7 +13,16 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newCmdShell(f *Factory) *cobra.Command {
+// ShellOptions are what `amsh shell` needs. Its lines run subcommands, each
+// on a command tree built from a copy of the Factory, and lend them the
+// shell's session through Factory.Shared, so it holds the Factory itself.
+type ShellOptions struct {
+	Factory *Factory
+}
+
+// NewCmdShell is `amsh shell`; runF, when set, runs instead of shellRun.
+func NewCmdShell(f *Factory, runF func(*ShellOptions) error) *cobra.Command {
+	opts := &ShellOptions{Factory: f}
 	return &cobra.Command{
 		Use:   "shell",
 		Short: "Start the interactive shell (what amsh with no arguments runs)",
@@ -38,15 +47,19 @@ line that failed (0 when none did).`,
   printf 'ping\nCoreShowChannels\n!core show uptime\n' | amsh -p lab`,
 		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runShell(c.Context(), f)
+			if runF != nil {
+				return runF(opts)
+			}
+			return shellRun(c.Context(), opts)
 		},
 	}
 }
 
-// runShell runs the REPL: interactive when stdin and stdout are terminals,
+// shellRun runs the REPL: interactive when stdin and stdout are terminals,
 // else batch over stdin. Every subcommand a line runs goes through Dispatch
 // with f.Shared lending it the shell's one session.
-func runShell(ctx context.Context, f *Factory) error {
+func shellRun(ctx context.Context, o *ShellOptions) error {
+	f := o.Factory
 	interactive := f.IO.InTTY && f.IO.OutTTY
 	conn, err := f.Connection()
 	if err != nil {

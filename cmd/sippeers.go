@@ -7,11 +7,18 @@ import (
 	"strings"
 
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/render"
 	"github.com/spf13/cobra"
 )
 
-// SIPPeersOptions are the arguments of `sippeers`.
+// SIPPeersOptions are what `amsh sippeers` needs.
 type SIPPeersOptions struct {
+	Format      func() string // the -o format
+	Renderer    func() *render.Renderer
+	WithSession SessionFunc
+	Send        SendFunc
+	Note        func(format string, a ...any)
+
 	// Tech is "sip" (chan_sip's SIPpeers), "pjsip" (PJSIPShowEndpoints), or
 	// empty to choose from the server's ListCommands.
 	Tech string
@@ -21,10 +28,10 @@ type SIPPeersOptions struct {
 // the same whichever channel driver answered.
 var sipPeerColumns = []string{"Name", "Tech", "Status", "Contact", "Channels"}
 
-func init() { subcommands = append(subcommands, newCmdSIPPeers) }
-
-func newCmdSIPPeers(f *Factory) *cobra.Command {
-	opts := &SIPPeersOptions{}
+// NewCmdSIPPeers is `amsh sippeers`; runF, when set, runs instead of
+// sipPeersRun.
+func NewCmdSIPPeers(f *Factory, runF func(*SIPPeersOptions) error) *cobra.Command {
+	opts := &SIPPeersOptions{Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send, Note: f.note}
 	c := &cobra.Command{
 		Use:   "sippeers [--tech sip|pjsip]",
 		Short: "List SIP peers (chan_sip) or PJSIP endpoints in one table",
@@ -45,26 +52,29 @@ chan_sip does not report it). -o json and -o yaml print the action's
 result as Asterisk sent it, with every header of every event.`,
 		Example: `  amsh sippeers
   amsh sippeers --tech pjsip -o json | jq -r '.events[].ObjectName'`,
-		Args: argRange(0, 0),
+		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runSIPPeers(c.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return sipPeersRun(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVar(&opts.Tech, "tech", "", "force `TECH`: sip (SIPpeers) or pjsip (PJSIPShowEndpoints)")
 	return c
 }
 
-// runSIPPeers lists peers or endpoints.
-func runSIPPeers(ctx context.Context, f *Factory, opts *SIPPeersOptions) error {
+// sipPeersRun lists peers or endpoints.
+func sipPeersRun(ctx context.Context, opts *SIPPeersOptions) error {
 	tech := strings.ToLower(opts.Tech)
 	switch tech {
 	case "", "sip", "pjsip":
 	default:
 		return usageErrorf("sippeers: --tech %q: want sip or pjsip", opts.Tech)
 	}
-	return f.WithSession(ctx, "off", func(s *ami.Session) error {
+	return opts.WithSession(ctx, "off", func(s *ami.Session) error {
 		if tech == "" {
-			lc, err := f.Send(ctx, s, ami.NewAction("ListCommands"))
+			lc, err := opts.Send(ctx, s, ami.NewAction("ListCommands"))
 			if err != nil {
 				return fmt.Errorf("sippeers: %w", err)
 			}
@@ -77,22 +87,22 @@ func runSIPPeers(ctx context.Context, f *Factory, opts *SIPPeersOptions) error {
 		if tech == "sip" {
 			name = "SIPpeers"
 		}
-		res, err := f.Send(ctx, s, ami.NewAction(name))
+		res, err := opts.Send(ctx, s, ami.NewAction(name))
 		if err != nil && !noEndpoints(err) {
 			return fmt.Errorf("sippeers: %w", err)
 		}
-		if f.Global.Output != "text" {
-			return f.Renderer().Result(res)
+		if opts.Format() != "text" {
+			return opts.Renderer().Result(res)
 		}
 		if len(res.Events) == 0 {
 			if tech == "sip" {
-				f.note("sippeers: no SIP peers")
+				opts.Note("sippeers: no SIP peers")
 			} else {
-				f.note("sippeers: no PJSIP endpoints")
+				opts.Note("sippeers: no PJSIP endpoints")
 			}
 			return nil
 		}
-		return f.Renderer().Table("", sipPeerColumns, sipPeerRows(res.Events))
+		return opts.Renderer().Table("", sipPeerColumns, sipPeerRows(res.Events))
 	})
 }
 

@@ -173,3 +173,18 @@ func BenchmarkSIPPeersTable(b *testing.B) {
 		}
 	}
 }
+
+func TestNewCmdSIPPeers(t *testing.T) {
+	for _, tc := range []struct{ argv, want string }{
+		{"", "Tech="},
+		{"--tech pjsip", "Tech=pjsip"},
+		{"--tech=SIP", "Tech=SIP"}, // checked by sipPeersRun, case-insensitively
+	} {
+		opts, err := parseCmd(t, NewCmdSIPPeers, "", strings.Fields(tc.argv)...)
+		if err != nil || parsedFields(opts) != tc.want {
+			t.Errorf("sippeers %s: %v; got %s, want %s", tc.argv, err, parsedFields(opts), tc.want)
+		}
+	}
+	_, err := parseCmd(t, NewCmdSIPPeers, "", "PJSIP")
+	wantUsageError(t, err, `sippeers: too many arguments: "PJSIP" (it takes none)`)
+}
