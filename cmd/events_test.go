@@ -477,8 +477,8 @@ wait:
 
 // BenchmarkEventsJSON streams events from a fake server as fast as amsh
 // reads them, through `events -o json` into a discarding writer, and
-// reports how many were dropped: SPEC §7 wants the stream to keep up with a
-// replaying server.
+// reports how many were dropped: the stream is meant to keep up with a
+// server replaying events as fast as it can.
 func BenchmarkEventsJSON(b *testing.B) {
 	ev := "Event: Newexten\r\nPrivilege: dialplan,all\r\nChannel: PJSIP/ep1-00000001\r\nChannelState: 6\r\n" +
 		"ChannelStateDesc: Up\r\nCallerIDNum: 101\r\nCallerIDName: Alice\r\nConnectedLineNum: 102\r\n" +
