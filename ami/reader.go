@@ -401,14 +401,19 @@ func (r *Reader) takeLine(next int) (*Message, error) {
 	return nil, r.addField(field{key: off, keyEnd: off + k, value: off + v, valueEnd: off + len(text)})
 }
 
-// addField adds a header to the message being read, within MaxHeaders.
+// addField adds a header to the message being read, within MaxHeaders. It
+// runs for every line, so the error is built apart: addField is inlined.
 func (r *Reader) addField(f field) error {
 	if len(r.fields) >= r.opts.MaxHeaders {
-		return newProtocolError("too many header lines (over "+strconv.Itoa(r.opts.MaxHeaders)+")",
-			r.buf[r.msg:r.msg+r.line])
+		return r.tooManyHeaders()
 	}
 	r.fields = append(r.fields, f)
 	return nil
+}
+
+func (r *Reader) tooManyHeaders() error {
+	return newProtocolError("too many header lines (over "+strconv.Itoa(r.opts.MaxHeaders)+")",
+		r.buf[r.msg:r.msg+r.line])
 }
 
 // noteLegacy notes the two headers that announce a legacy Command body.
@@ -473,14 +478,19 @@ func (r *Reader) checkPartial() (*Message, error) {
 // that has n bytes before its '\n' (or n so far, when incomplete), or nil.
 // When it breaks both, the error names the one crossed first as the bytes
 // came in, so that it does not depend on where the Read calls cut the
-// input.
+// input. It runs for every line, so the error is built apart, in
+// capBroken: capError is inlined.
 func (r *Reader) capError(off, n int) error {
-	lineOver := n >= r.opts.MaxLine
-	msgOver := off+n >= r.opts.MaxMessage
-	if !lineOver && !msgOver {
+	if n < r.opts.MaxLine && off+n < r.opts.MaxMessage {
 		return nil
 	}
+	return r.capBroken(off, n)
+}
+
+func (r *Reader) capBroken(off, n int) error {
 	in := r.buf[r.msg : r.msg+off+n]
+	lineOver := n >= r.opts.MaxLine
+	msgOver := off+n >= r.opts.MaxMessage
 	if lineOver && (!msgOver || r.opts.MaxLine <= r.opts.MaxMessage-off) {
 		return newProtocolError("line too long (over "+strconv.Itoa(r.opts.MaxLine)+" bytes)", in)
 	}
