@@ -21,8 +21,8 @@ import (
 // prints that command's help.
 func Dispatch(ctx context.Context, f *Factory, args []string) error {
 	lf := *f
-	root := NewRootCmd(&lf)
-	lf.Global = f.Global // NewRootCmd reset the flags' targets to their defaults
+	root := newRoot(&lf, false)
+	lf.Global = f.Global // newRoot reset the flags' targets to their defaults
 	c, rest, err := root.Find(args)
 	if err != nil || c == root {
 		return usageErrorf("unknown command %q (type 'help')", args[0])
@@ -56,7 +56,7 @@ func Dispatch(ctx context.Context, f *Factory, args []string) error {
 // CommandNames lists the subcommands a REPL line may start with.
 func CommandNames(f *Factory) []string {
 	var names []string
-	for _, c := range NewRootCmd(f).Commands() {
+	for _, c := range newRoot(f, false).Commands() {
 		if c.IsAvailableCommand() && c.Name() != "shell" && c.Name() != "completion" {
 			names = append(names, c.Name())
 		}
@@ -93,5 +93,5 @@ func CommandTree(f *Factory, visit func(path []string, flags []string, c *cobra.
 			walk(sub, p)
 		}
 	}
-	walk(NewRootCmd(f), nil)
+	walk(newRoot(f, false), nil)
 }

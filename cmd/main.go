@@ -13,7 +13,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 // Main runs amsh with os.Args and returns the process exit code.
@@ -29,7 +32,7 @@ func Main() int {
 // code, printing any error on f's stderr as one "amsh: MESSAGE" line (see
 // Classify). Tests call it with fake streams.
 func Run(ctx context.Context, f *Factory, args []string) int {
-	root := NewRootCmd(f)
+	root := newRoot(f, len(args) > 0 && strings.HasPrefix(args[0], cobra.ShellCompRequestCmd))
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, errSilent) {

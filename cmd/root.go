@@ -27,7 +27,13 @@ type GlobalOptions struct {
 }
 
 // NewRootCmd builds the command tree.
-func NewRootCmd(f *Factory) *cobra.Command {
+func NewRootCmd(f *Factory) *cobra.Command { return newRoot(f, true) }
+
+// newRoot builds the command tree; completions registers the dynamic Tab
+// completions, which only a `__complete` request uses. Registering them
+// costs more than building the tree (about 1 ms), and cobra keeps them in a
+// process-wide map, so one-shot runs and REPL lines leave them out.
+func newRoot(f *Factory, completions bool) *cobra.Command {
 	g := &f.Global
 	showVersion := false
 	root := &cobra.Command{
@@ -89,7 +95,9 @@ prompt on a terminal.`,
 		NewCmdSIPPeers(f, nil),
 		NewCmdVersion(f, nil),
 	)
-	registerCompletions(root, f)
+	if completions {
+		registerCompletions(root, f)
+	}
 	suggestCommands(root)
 	usageArgs(root)
 	return root
