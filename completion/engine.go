@@ -98,7 +98,7 @@ func completeFirst(cur word, snap *Snapshot) Result {
 	ld := leadAt(cur, 0)
 	var out []string
 	for i := range snap.Commands {
-		if prefixFold(snap.Commands[i].Name, ld.prefix) {
+		if hasPrefixFold(snap.Commands[i].Name, ld.prefix) {
 			out = append(out, snap.Commands[i].Name)
 		}
 	}
@@ -186,7 +186,7 @@ func completeCommand(c *Command, rest []word, cur word, snap *Snapshot) Result {
 	var out []string
 	if n == 0 {
 		for i := range c.Sub {
-			if prefixFold(c.Sub[i].Name, ld.prefix) {
+			if hasPrefixFold(c.Sub[i].Name, ld.prefix) {
 				out = append(out, c.Sub[i].Name)
 			}
 		}
@@ -211,7 +211,7 @@ func completeAction(name string, given []string, cur word, snap *Snapshot) Resul
 	}
 	var out []string
 	for _, p := range params {
-		if !prefixFold(p, cur.value) || strings.EqualFold(p, "ActionID") ||
+		if !hasPrefixFold(p, cur.value) || strings.EqualFold(p, "ActionID") ||
 			(!strings.EqualFold(p, "Variable") && givenKey(given, p)) {
 			continue
 		}
@@ -266,7 +266,7 @@ func appendKind(dst []string, kind ArgKind, prefix, queue string, snap *Snapshot
 		return matchAppend(dst, snap.Profiles, prefix)
 	case ArgCommand:
 		for i := range snap.Commands {
-			if prefixFold(snap.Commands[i].Name, prefix) {
+			if hasPrefixFold(snap.Commands[i].Name, prefix) {
 				dst = append(dst, snap.Commands[i].Name)
 			}
 		}
@@ -276,7 +276,7 @@ func appendKind(dst []string, kind ArgKind, prefix, queue string, snap *Snapshot
 
 func appendActions(dst []string, actions []Action, prefix string) []string {
 	for i := range actions {
-		if prefixFold(actions[i].Name, prefix) {
+		if hasPrefixFold(actions[i].Name, prefix) {
 			dst = append(dst, actions[i].Name)
 		}
 	}
@@ -289,7 +289,7 @@ func appendMembers(dst []string, members []Member, queue, prefix string) []strin
 	n := len(dst)
 	if queue != "" {
 		for i := range members {
-			if members[i].Queue == queue && prefixFold(members[i].Interface, prefix) {
+			if members[i].Queue == queue && hasPrefixFold(members[i].Interface, prefix) {
 				dst = append(dst, members[i].Interface)
 			}
 		}
@@ -298,7 +298,7 @@ func appendMembers(dst []string, members []Member, queue, prefix string) []strin
 		}
 	}
 	for i := range members {
-		if prefixFold(members[i].Interface, prefix) {
+		if hasPrefixFold(members[i].Interface, prefix) {
 			dst = append(dst, members[i].Interface)
 		}
 	}
@@ -351,7 +351,7 @@ func completeCLIArg(args []string, cur word, snap *Snapshot) Result {
 func cliCandidates(line, prefix string, snap *Snapshot) ([]string, *CLIQuery) {
 	key := CLIKey(line)
 	words, ok := snap.CLI[key]
-	if !ok || !prefixFold(prefix, snap.CLIWord[key]) {
+	if !ok || !hasPrefixFold(prefix, snap.CLIWord[key]) {
 		return nil, &CLIQuery{Line: line, Word: prefix}
 	}
 	return matchAppend(nil, words, prefix), nil

@@ -113,7 +113,7 @@ func matchAppend(dst, candidates []string, prefix string) []string {
 	}
 	first, n := -1, 0
 	for i, c := range candidates {
-		if prefixFold(c, prefix) {
+		if hasPrefixFold(c, prefix) {
 			if first < 0 {
 				first = i
 			}
@@ -125,7 +125,7 @@ func matchAppend(dst, candidates []string, prefix string) []string {
 	}
 	dst = slices.Grow(dst, n)
 	for _, c := range candidates[first:] {
-		if prefixFold(c, prefix) {
+		if hasPrefixFold(c, prefix) {
 			dst = append(dst, c)
 			if n--; n == 0 {
 				break
@@ -135,33 +135,6 @@ func matchAppend(dst, candidates []string, prefix string) []string {
 	return dst
 }
 
-// prefixFold reports whether s starts with prefix ignoring case: ASCII by
-// hand, anything else as Match does it.
-func prefixFold(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		a, b := s[i], prefix[i]
-		if a == b {
-			continue
-		}
-		if a|b >= 0x80 {
-			return hasPrefixFold(s, prefix)
-		}
-		if lowerASCII(a) != lowerASCII(b) {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
 
 // finish turns matched values into candidates written by ld (see lead),
 // sorted and without repeats. It reuses values, which must be the caller's
