@@ -135,7 +135,6 @@ func matchAppend(dst, candidates []string, prefix string) []string {
 	return dst
 }
 
-
 // finish turns matched values into candidates written by ld (see lead),
 // sorted and without repeats. It reuses values, which must be the caller's
 // own.
