@@ -93,6 +93,7 @@ prompt on a terminal.`,
 		NewCmdQueue(f),
 		NewCmdShell(f, nil),
 		NewCmdSIPPeers(f, nil),
+		NewCmdTop(f, nil),
 		NewCmdVersion(f, nil),
 	)
 	if completions {

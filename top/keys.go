@@ -1,0 +1,175 @@
+package top
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/amsh/amsh/ami"
+)
+
+// event handles one tcell event: a key or a resize. It returns errQuit to
+// end the view.
+func (l *loop) event(ev tcell.Event) error {
+	switch ev := ev.(type) {
+	case *tcell.EventResize:
+		l.scr.Sync()
+	case *tcell.EventKey:
+		return l.key(ev)
+	}
+	return nil
+}
+
+func (l *loop) key(ev *tcell.EventKey) error {
+	st := &l.st
+	if ev.Key() == tcell.KeyCtrlC {
+		return errQuit
+	}
+	st.message = ""
+	switch {
+	case st.prompt != "":
+		run := l.pending
+		st.prompt, l.pending = "", nil
+		if ev.Key() == tcell.KeyRune && (ev.Rune() == 'y' || ev.Rune() == 'Y') {
+			run()
+		} else {
+			st.message = "not confirmed; nothing done"
+		}
+		return nil
+	case st.editing:
+		switch ev.Key() {
+		case tcell.KeyEnter:
+			st.editing = false
+		case tcell.KeyEscape:
+			st.editing, st.filter = false, ""
+		case tcell.KeyBackspace, tcell.KeyBackspace2:
+			if r := []rune(st.filter); len(r) > 0 {
+				st.filter = string(r[:len(r)-1])
+			}
+		case tcell.KeyRune:
+			st.filter += string(ev.Rune())
+		}
+		return nil
+	}
+	sel := &st.sel[st.pane]
+	page := max(l.last.height[st.pane]-1, 1)
+	switch ev.Key() {
+	case tcell.KeyTab, tcell.KeyBacktab:
+		st.pane = 1 - st.pane
+	case tcell.KeyUp:
+		l.move(-1)
+	case tcell.KeyDown:
+		l.move(1)
+	case tcell.KeyPgUp:
+		l.move(-page)
+	case tcell.KeyPgDn:
+		l.move(page)
+	case tcell.KeyHome:
+		sel.key, sel.idx = "", 0
+	case tcell.KeyEnd:
+		sel.key, sel.idx = "", l.last.shown[st.pane]-1
+	case tcell.KeyEscape:
+		st.filter = ""
+	case tcell.KeyCtrlL:
+		l.scr.Sync()
+	case tcell.KeyRune:
+		switch ev.Rune() {
+		case 'q':
+			return errQuit
+		case '/':
+			st.editing = true
+		case 'k':
+			l.move(-1)
+		case 'j':
+			l.move(1)
+		case 'r':
+			l.refresh()
+			st.message = "refreshing"
+		case 'h':
+			l.hangup()
+		case 'p':
+			l.pause()
+		}
+	}
+	return nil
+}
+
+// move moves the selection of the focused pane by d rows.
+func (l *loop) move(d int) {
+	sel := &l.st.sel[l.st.pane]
+	sel.key = ""
+	sel.idx = min(max(sel.idx+d, 0), max(l.last.shown[l.st.pane]-1, 0))
+}
+
+// hangup hangs up the selected channel (or the selected queue caller's),
+// after the y/N question when the profile asks for confirmation.
+func (l *loop) hangup() {
+	r := l.last.selected[l.st.pane]
+	if r == nil || r.channel == "" {
+		l.st.message = "select a channel (or a queue caller) to hang up"
+		return
+	}
+	name := r.channel
+	l.ask("hang up "+clean(name)+"?", func() {
+		l.send(ami.NewAction("Hangup", "Channel", name), "hang up "+name, "hung up "+name)
+	})
+}
+
+// pause pauses or unpauses the selected member in the queue it is listed
+// under.
+func (l *loop) pause() {
+	r := l.last.selected[l.st.pane]
+	if r == nil || r.kind != rowMember {
+		l.st.message = "select a queue member to pause or unpause"
+		return
+	}
+	verb, did := "pause", "paused"
+	if r.paused {
+		verb, did = "unpause", "unpaused"
+	}
+	what := fmt.Sprintf("%s %s in %s", verb, r.iface, r.queue)
+	a := ami.NewAction("QueuePause", "Interface", r.iface, "Queue", r.queue, "Paused", strconv.FormatBool(!r.paused))
+	l.ask(clean(what)+"?", func() {
+		l.send(a, what, fmt.Sprintf("%s %s in %s", did, r.iface, r.queue))
+	})
+}
+
+// ask runs act now, or after a y on the question line when confirmation is
+// on.
+func (l *loop) ask(question string, act func()) {
+	if !l.cfg.Confirm {
+		act()
+		return
+	}
+	l.st.prompt, l.pending = question, act
+}
+
+// send sends one action on the current session; its outcome comes back to
+// the loop as a footer note.
+func (l *loop) send(a *ami.Message, what, note string) {
+	s := l.s
+	if s == nil {
+		l.st.message = what + ": not connected"
+		return
+	}
+	if err := ami.ValidateMessage(a); err != nil {
+		l.st.message = clean(what + ": " + err.Error())
+		return
+	}
+	l.st.message = clean(what) + "…"
+	timeout := l.cfg.Timeout
+	go func() {
+		ctx, cancel := context.WithTimeout(l.ctx, timeout)
+		defer cancel()
+		d := done{note: clean(note)}
+		if _, err := s.Send(ctx, a); err != nil {
+			d.err = fmt.Errorf("%s: %s", clean(what), clean(err.Error()))
+		}
+		select {
+		case l.actions <- d:
+		case <-l.ctx.Done():
+		}
+	}()
+}
