@@ -27,7 +27,7 @@ type ActionOptions struct {
 func NewCmdAction(f *Factory, runF func(*ActionOptions) error) *cobra.Command {
 	opts := &ActionOptions{IO: f.IO, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
 		Confirm: f.Confirm, Connection: f.Connection}
-	return &cobra.Command{
+	return addWatch(f, &cobra.Command{
 		Use:   "action NAME [KEY=VALUE ...]",
 		Short: "Send any AMI action and print what Asterisk sends back",
 		Long: `Send one AMI action with the given headers and print the response. For a
@@ -60,7 +60,7 @@ confirm: true; --yes skips the question.`,
 			}
 			return actionRun(c.Context(), opts)
 		},
-	}
+	}, watchAction)
 }
 
 // parseActionArgs reads NAME [KEY=VALUE ...]. The REPL's "Name Key=Value"

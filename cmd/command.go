@@ -28,7 +28,7 @@ type CommandOptions struct {
 func NewCmdCommand(f *Factory, runF func(*CommandOptions) error) *cobra.Command {
 	opts := &CommandOptions{IO: f.IO, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
 		Confirm: f.Confirm, Connection: f.Connection}
-	return &cobra.Command{
+	return addWatch(f, &cobra.Command{
 		Use:   "command WORDS...",
 		Short: "Run an Asterisk CLI command and print its output",
 		Long: `Run an Asterisk CLI command through the Command action and print its output
@@ -52,7 +52,7 @@ when the profile says confirm: true; --yes skips the question.`,
 			}
 			return commandRun(c.Context(), opts)
 		},
-	}
+	}, watchCLI)
 }
 
 // commandRun sends one Command action and renders its output.

@@ -23,7 +23,7 @@ type PingOptions struct {
 // NewCmdPing is `amsh ping`; runF, when set, runs instead of pingRun.
 func NewCmdPing(f *Factory, runF func(*PingOptions) error) *cobra.Command {
 	opts := &PingOptions{IO: f.IO, Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send}
-	return &cobra.Command{
+	return addWatch(f, &cobra.Command{
 		Use:   "ping",
 		Short: "Log in, send Ping and print the round-trip time",
 		Long: `Log in, send one Ping action and print how long Asterisk took to answer,
@@ -43,7 +43,7 @@ milliseconds and the server's Timestamp; raw prints the response as received.`,
 			}
 			return pingRun(c.Context(), opts)
 		},
-	}
+	}, nil)
 }
 
 func pingRun(ctx context.Context, opts *PingOptions) error {

@@ -118,5 +118,5 @@ func TestNewCmdPing(t *testing.T) {
 	_, err = parseCmd(t, NewCmdPing, "", "|", "head")
 	wantUsageError(t, err, `ping: too many arguments: "|", "head" (it takes none)`)
 	_, err = parseCmd(t, NewCmdPing, "", "--count", "3")
-	wantUsageError(t, err, `unknown flag: --count`)
+	wantUsageError(t, err, `ping: --count goes with --watch`)
 }

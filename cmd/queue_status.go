@@ -62,7 +62,7 @@ events as Asterisk sent them.`,
 		},
 	}
 	c.Flags().StringVar(&opts.Member, "member", "", "show only member `M` (interface or name)")
-	return c
+	return addWatch(f, c, nil)
 }
 
 func queueStatusRun(ctx context.Context, opts *QueueStatusOptions) error {
@@ -237,7 +237,7 @@ type QueueSummaryOptions struct {
 // queueSummaryRun.
 func NewCmdQueueSummary(f *Factory, runF func(*QueueSummaryOptions) error) *cobra.Command {
 	opts := &QueueSummaryOptions{queueDeps: newQueueDeps(f), Format: f.format, Note: f.note}
-	return &cobra.Command{
+	return addWatch(f, &cobra.Command{
 		Use:   "summary [QUEUE]",
 		Short: "One line per queue: members logged in and available, callers (QueueSummary)",
 		Long: `summary prints one row per queue, or for QUEUE alone (QueueSummary):
@@ -255,7 +255,7 @@ times, and the longest current wait, in seconds.`,
 			}
 			return queueSummaryRun(c.Context(), opts)
 		},
-	}
+	}, nil)
 }
 
 func queueSummaryRun(ctx context.Context, opts *QueueSummaryOptions) error {

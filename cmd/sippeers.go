@@ -61,7 +61,7 @@ result as Asterisk sent it, with every header of every event.`,
 		},
 	}
 	c.Flags().StringVar(&opts.Tech, "tech", "", "force `TECH`: sip (SIPpeers) or pjsip (PJSIPShowEndpoints)")
-	return c
+	return addWatch(f, c, nil)
 }
 
 // sipPeersRun lists peers or endpoints.
