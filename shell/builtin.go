@@ -11,7 +11,8 @@ import (
 	"github.com/amsh/amsh/completion"
 )
 
-// builtin runs help, events, exit and quit.
+// builtin runs help, events, exit and quit (watch is dispatched: see
+// classifier.watch).
 func (sh *Shell) builtin(words []string) error {
 	switch words[0] {
 	case "help", "?":
@@ -119,6 +120,7 @@ func (sh *Shell) overview(w io.Writer) {
 	fmt.Fprintln(tw, "  help [NAME]\tthis text; a subcommand's help; an action's syntax (from Asterisk)")
 	fmt.Fprintln(tw, "  events [on|off]\tshow whether events print above the prompt; turn printing on or off")
 	fmt.Fprintln(tw, "  events filter [EXPR...]\tprint only matching events (as events --filter); no EXPR: all")
+	fmt.Fprintln(tw, "  watch [INTERVAL] LINE\tre-run LINE (ping, queue summary, !core show channels, ...) every INTERVAL (2s) until Ctrl-C")
 	fmt.Fprintln(tw, "  exit [STATUS], quit\tleave (so does Ctrl-D); Ctrl-C cancels the running command")
 	fmt.Fprintln(tw, "\nTab completes subcommands, flags, actions and their parameters, channels, queues,")
 	fmt.Fprintln(tw, "members, endpoints, profiles and (after !) CLI words; Ctrl-R searches the history.")
@@ -144,6 +146,7 @@ func withBuiltins(cmds []completion.Command) []completion.Command {
 		completion.Command{Name: "help", Args: []completion.ArgKind{completion.ArgAction}},
 		completion.Command{Name: "exit"},
 		completion.Command{Name: "quit"},
+		completion.Command{Name: "watch"},
 	)
 	slices.SortFunc(out, func(a, b completion.Command) int { return strings.Compare(a.Name, b.Name) })
 	return out

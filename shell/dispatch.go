@@ -34,12 +34,8 @@ func (sh *Shell) handle(text string) {
 	switch l.kind {
 	case kindBuiltin:
 		sh.record(sh.builtin(l.words))
-	case kindSubcommand:
-		sh.record(sh.dispatch(l.words))
-	case kindCLI:
-		sh.record(sh.dispatch([]string{"command", "--", l.text}))
-	case kindAction:
-		sh.record(sh.dispatch(append([]string{"action"}, l.words...)))
+	case kindSubcommand, kindCLI, kindAction, kindWatch:
+		sh.record(sh.dispatch(l.args()))
 	case kindBlock:
 		sh.block = &rawBlock{action: l.text}
 		sh.inBlock.Store(true)

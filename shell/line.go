@@ -2,7 +2,10 @@ package shell
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/amsh/amsh/completion"
 )
@@ -16,16 +19,17 @@ const (
 	kindCLI                    // !core show channels: a CLI command
 	kindAction                 // Setvar Channel=... Variable=x Value=1
 	kindBlock                  // Action: Originate, the first line of a raw block
+	kindWatch                  // watch 5s queue summary: a line re-run with --watch
 )
 
-var kindNames = [...]string{"builtin", "subcommand", "cli", "action", "block"}
+var kindNames = [...]string{"builtin", "subcommand", "cli", "action", "block", "watch"}
 
 func (k kind) String() string { return kindNames[k] }
 
 // line is a parsed REPL line.
 type line struct {
 	kind  kind
-	words []string // builtin and subcommand: the words; action: name then KEY=VALUE words
+	words []string // builtin and subcommand: the words; action: name then KEY=VALUE words; watch: what to dispatch
 	text  string   // cli: the CLI command; block: the action's name
 }
 
@@ -73,6 +77,8 @@ func (c classifier) parse(s string) (line, error) {
 	}
 	first := words[0]
 	switch {
+	case first == "watch":
+		return c.watch(s)
 	case isBuiltin(words):
 		return line{kind: kindBuiltin, words: words}, nil
 	case c.subcommand(first):
@@ -85,12 +91,61 @@ func (c classifier) parse(s string) (line, error) {
 	return line{}, lineErrorf("unknown command %q: not a subcommand, an action or a built-in (type 'help')", first)
 }
 
+// args are the words a subcommand, CLI, action or watch line dispatches.
+func (l line) args() []string {
+	switch l.kind {
+	case kindCLI:
+		return []string{"command", "--", l.text}
+	case kindAction:
+		return append([]string{"action"}, l.words...)
+	}
+	return l.words
+}
+
+// watch reads "watch [INTERVAL] LINE": LINE, a subcommand, !CLI or action
+// line, is dispatched with --watch[=INTERVAL], which re-runs it until
+// Ctrl-C (the subcommand says whether it may be re-run).
+func (c classifier) watch(s string) (line, error) {
+	rest := strings.TrimSpace(strings.TrimPrefix(s, "watch"))
+	flag := "--watch"
+	if f := strings.Fields(rest); len(f) > 0 && isInterval(f[0]) {
+		flag += "=" + f[0]
+		rest = strings.TrimSpace(rest[len(f[0]):])
+	}
+	if rest == "" {
+		return line{}, lineErrorf("watch: needs a line to re-run, e.g. watch 5s queue summary")
+	}
+	l, err := c.parse(rest)
+	if err != nil {
+		return line{}, err
+	}
+	if l.kind != kindSubcommand && l.kind != kindCLI && l.kind != kindAction {
+		return line{}, lineErrorf("watch: %q is a %s line; watch re-runs a subcommand, a !CLI command or an action", rest, l.kind)
+	}
+	args := l.args()
+	at := slices.Index(args, "--") // the flag goes before the words taken as they are
+	if at < 0 {
+		at = len(args)
+	}
+	return line{kind: kindWatch, words: slices.Insert(args, at, flag)}, nil
+}
+
+// isInterval says whether w is watch's INTERVAL (5s, 500ms, 2) rather than
+// the start of the line: no subcommand or action name parses as one.
+func isInterval(w string) bool {
+	if _, err := time.ParseDuration(w); err == nil {
+		return true
+	}
+	_, err := strconv.ParseFloat(w, 64)
+	return err == nil
+}
+
 // isBuiltin reports whether the words are one of the REPL's own commands.
 // "events" alone or with on, off or filter is the built-in; with anything
 // else (events --filter X --count 5) it is the `events` subcommand.
 func isBuiltin(words []string) bool {
 	switch words[0] {
-	case "help", "?", "exit", "quit":
+	case "help", "?", "exit", "quit", "watch":
 		return true
 	case "events":
 		return len(words) == 1 || words[1] == "on" || words[1] == "off" || words[1] == "filter"
