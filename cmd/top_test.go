@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,21 +51,27 @@ func TestTopRunShowsProfile(t *testing.T) {
 		InTTY: true, OutTTY: true, ErrTTY: true, Getenv: func(k string) string { return env[k] }}
 	f := NewFactory(ios)
 	sim := tcell.NewSimulationScreen("UTF-8")
+	if err := sim.Init(); err != nil { // here, so reading it below does not race with Init
+		t.Fatal(err)
+	}
 	opts, err := parseCmd(t, NewCmdTop, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts.IO, opts.Connection, opts.SessionConfig = ios, f.Connection, f.sessionConfig
-	opts.NewScreen = func() (tcell.Screen, error) { return sim, nil }
+	scr := &lockedScreen{SimulationScreen: sim}
+	opts.NewScreen = func() (tcell.Screen, error) { return scr, nil }
 	errc := make(chan error, 1)
 	go func() { errc <- topRun(context.Background(), opts) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		cells, w, _ := sim.GetContents()
 		var title strings.Builder
+		scr.mu.Lock()
+		cells, w, _ := sim.GetContents()
 		for _, c := range cells[:min(w, len(cells))] {
 			title.WriteString(string(c.Runes))
 		}
+		scr.mu.Unlock()
 		if strings.Contains(title.String(), "amsh top  profile fake ("+srv.Addr()+")") {
 			break
 		}
@@ -77,4 +84,20 @@ func TestTopRunShowsProfile(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Errorf("topRun: %v", err)
 	}
+}
+
+// lockedScreen is a screen the test has initialised already and reads
+// while top draws: GetContents hands out the cells Show writes, so the two
+// are serialised.
+type lockedScreen struct {
+	tcell.SimulationScreen
+	mu sync.Mutex
+}
+
+func (*lockedScreen) Init() error { return nil }
+
+func (s *lockedScreen) Show() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.SimulationScreen.Show()
 }

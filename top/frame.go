@@ -36,6 +36,7 @@ type uiState struct {
 	message string // what the last action did; shown until the next key
 	down    string // why the link is down, for the banner; "" when connected
 	dropped uint64 // events the display dropped (the next refresh corrects the model)
+	loading bool   // the first refresh has not come yet
 }
 
 // selection is one pane's selected row and scroll. key names the row (a
@@ -288,6 +289,9 @@ func paneTitle(title string, st *uiState, p pane, w int) line {
 }
 
 func emptyNote(st *uiState, none string) string {
+	if st.loading {
+		return "  loading…"
+	}
 	if st.filter != "" {
 		return "  nothing matches /" + st.filter
 	}

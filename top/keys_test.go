@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +21,9 @@ type screen struct {
 	reverse []bool
 }
 
-func readScreen(sim tcell.SimulationScreen) screen {
+func readScreen(sim *testScreen) screen {
+	sim.mu.Lock()
+	defer sim.mu.Unlock()
 	cells, w, h := sim.GetContents()
 	var sc screen
 	for y := range h {
@@ -52,7 +55,7 @@ func (sc screen) find(s string) int {
 }
 
 // waitScreen polls the screen until cond holds, failing after 5 s.
-func waitScreen(t *testing.T, sim tcell.SimulationScreen, what string, cond func(screen) bool) screen {
+func waitScreen(t *testing.T, sim *testScreen, what string, cond func(screen) bool) screen {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -67,7 +70,7 @@ func waitScreen(t *testing.T, sim tcell.SimulationScreen, what string, cond func
 	}
 }
 
-func key(sim tcell.SimulationScreen, keys ...any) {
+func key(sim *testScreen, keys ...any) {
 	for _, k := range keys {
 		switch k := k.(type) {
 		case rune:
@@ -84,21 +87,19 @@ func key(sim tcell.SimulationScreen, keys ...any) {
 
 // startTop runs top on a w×h SimulationScreen against addr; the returned
 // channel gives Run's error.
-func startTop(t *testing.T, cfg Config, w, h int) (tcell.SimulationScreen, <-chan error) {
+func startTop(t *testing.T, cfg Config, w, h int) (*testScreen, <-chan error) {
 	t.Helper()
-	sim := tcell.NewSimulationScreen("UTF-8")
+	sim := &testScreen{SimulationScreen: tcell.NewSimulationScreen("UTF-8")}
+	if err := sim.SimulationScreen.Init(); err != nil {
+		t.Fatal(err)
+	}
+	sim.SetSize(w, h)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	ended := make(chan struct{})
 	go func() {
 		defer close(ended)
-		errc <- Run(ctx, func() (tcell.Screen, error) {
-			if err := sim.Init(); err != nil {
-				return nil, err
-			}
-			sim.SetSize(w, h)
-			return &initedScreen{sim}, nil
-		}, cfg)
+		errc <- Run(ctx, func() (tcell.Screen, error) { return sim, nil }, cfg)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -111,11 +112,33 @@ func startTop(t *testing.T, cfg Config, w, h int) (tcell.SimulationScreen, <-cha
 	return sim, errc
 }
 
-// initedScreen is a screen already initialised, so the test can size it
-// before Run draws.
-type initedScreen struct{ tcell.SimulationScreen }
+// testScreen is a SimulationScreen the test reads while top draws on it:
+// GetContents hands out the cells Show writes, so reading and showing are
+// serialised here. Init is done before Run, so the test can size it first.
+type testScreen struct {
+	tcell.SimulationScreen
+	mu sync.Mutex
+}
 
-func (initedScreen) Init() error { return nil }
+func (*testScreen) Init() error { return nil }
+
+func (s *testScreen) Show() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.SimulationScreen.Show()
+}
+
+func (s *testScreen) Sync() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.SimulationScreen.Sync()
+}
+
+func (s *testScreen) SetSize(w, h int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.SimulationScreen.SetSize(w, h)
+}
 
 // channelList is a CoreShowChannels reply to a.
 func channelList(a *amitest.Action, chans ...[3]string) string {

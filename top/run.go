@@ -222,6 +222,7 @@ func (l *loop) run(s *ami.Session, links <-chan linkNews) error {
 	var redrawC <-chan time.Time
 
 	l.s = s
+	l.st.loading = true
 	l.refresh()
 	l.draw()
 	dirty := false
@@ -350,6 +351,7 @@ func (l *loop) loaded(r refreshed) {
 	}
 	l.refreshing = false
 	if r.err != nil {
+		l.st.loading = false
 		if l.s != nil {
 			l.st.message = r.err.Error()
 		}
@@ -357,6 +359,7 @@ func (l *loop) loaded(r refreshed) {
 	}
 	for l.applyEvents() {
 	}
+	l.st.loading = false
 	now := l.cfg.Now()
 	l.dropped = l.buf.Dropped()
 	l.model.LoadChannels(r.channels, now)

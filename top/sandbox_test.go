@@ -1,0 +1,105 @@
+package top
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/internal/sandboxtest"
+)
+
+// Against the sandbox: two calls to Local/long@amsh show up by their
+// events, h and y on one hangs it up in Asterisk, q ends top. With -v the
+// screens at 80x24 and 200x50 are logged.
+func TestTopSandbox(t *testing.T) {
+	sb := sandboxtest.Get(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cfg := ami.Config{Addr: sb.Addr, Username: sb.User, Secret: sb.Secret, Auth: "md5"}
+	// A caller number of this run's own marks its calls.
+	num := fmt.Sprintf("7%06d", time.Now().UnixNano()/1e3%1e6)
+
+	sim, errc := startTop(t, Config{Session: cfg, Target: "sandbox (" + sb.Addr + ")", Confirm: true}, 200, 50)
+	s, err := ami.Dial(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t.Cleanup(func() {
+		// Whatever the test left: hang up this run's calls.
+		out := sb.Rx(t, "core show channels concise")
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, num) {
+				name, _, _ := strings.Cut(l, "!")
+				s.Send(context.Background(), ami.NewAction("Hangup", "Channel", name))
+			}
+		}
+	})
+	for i := range 2 {
+		_, err := s.Send(ctx, ami.NewAction("Originate", "Channel", "Local/long@amsh", "Application", "Wait",
+			"Data", "600", "Async", "true", "CallerID", fmt.Sprintf("top test %d <%s>", i+1, num)))
+		if err != nil {
+			t.Fatalf("originate: %v", err)
+		}
+	}
+	key(sim, '/', num, tcell.KeyEnter)
+	sc := waitScreen(t, sim, "both calls", func(sc screen) bool {
+		n := 0
+		for _, l := range sc.lines {
+			if strings.HasPrefix(l, "Local/long@amsh-") && strings.Contains(l, num) && strings.Contains(l, "Wait(600)") {
+				n++
+			}
+		}
+		return n == 2
+	})
+	key(sim, tcell.KeyEscape)
+	time.Sleep(1100 * time.Millisecond) // a tick: the durations move
+	t.Logf("200x50:\n%s", readScreen(sim))
+	sim.SetSize(80, 24)
+	sim.PostEvent(tcell.NewEventResize(80, 24))
+	waitScreen(t, sim, "80x24", func(sc screen) bool { return len(sc.lines) == 24 })
+	time.Sleep(200 * time.Millisecond)
+	t.Logf("80x24:\n%s", readScreen(sim))
+	sim.SetSize(200, 50)
+	sim.PostEvent(tcell.NewEventResize(200, 50))
+
+	// Select the first of this run's channels and hang it up.
+	key(sim, '/', num, tcell.KeyEnter, tcell.KeyHome)
+	sc = waitScreen(t, sim, "the selected call", func(sc screen) bool {
+		i := sc.find("Wait(600)")
+		return len(sc.lines) == 50 && i > 0 && sc.reverse[i] && strings.Contains(sc.lines[i], num)
+	})
+	name, _, _ := strings.Cut(sc.lines[sc.find("Wait(600)")], " ")
+	key(sim, 'h')
+	waitScreen(t, sim, "the question", func(sc screen) bool {
+		return strings.HasPrefix(sc.lines[49], "hang up "+name+"? [y/N]")
+	})
+	if !strings.Contains(sb.Rx(t, "core show channels concise"), name+"!") {
+		t.Fatalf("%s is not up before y", name)
+	}
+	key(sim, 'y')
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Contains(sb.Rx(t, "core show channels concise"), name+"!") {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still up after h, y:\n%s", name, readScreen(sim))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitScreen(t, sim, "the row gone", func(sc screen) bool {
+		for _, l := range sc.lines[:49] {
+			if strings.HasPrefix(l, name+" ") {
+				return false
+			}
+		}
+		return true
+	})
+	key(sim, 'q')
+	if err := <-errc; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
