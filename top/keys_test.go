@@ -54,10 +54,11 @@ func (sc screen) find(s string) int {
 	return -1
 }
 
-// waitScreen polls the screen until cond holds, failing after 5 s.
+// waitScreen polls the screen until cond holds, failing after 10 s (the
+// sandbox can be slow while other tests flood it).
 func waitScreen(t *testing.T, sim *testScreen, what string, cond func(screen) bool) screen {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		sc := readScreen(sim)
 		if cond(sc) {
