@@ -20,7 +20,7 @@ var defaultFlagArgs = map[string]ArgKind{
 	"--penalty": ArgNone, "--name": ArgNone, "--reason": ArgNone, "--state-interface": ArgNone,
 	"--uniqueid": ArgNone, "--message": ArgNone,
 	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone, "--buffer": ArgNone, "--mask": ArgNone,
-	"--tech": ArgNone,
+	"--tech": ArgNone, "--extra-channel": ArgChannel, "--extra-to": ArgNone,
 }
 
 // flagChoices are the fixed values some flags take. The output formats are

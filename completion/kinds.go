@@ -13,6 +13,7 @@ import (
 var subcommandArgs = map[string][]ArgKind{
 	"hangup":         {ArgChannel, ArgNone},
 	"originate":      {ArgEndpoint, ArgNone},
+	"redirect":       {ArgChannel, ArgNone},
 	"action":         {ArgAction},
 	"command":        {ArgCLI},
 	"queue status":   {ArgQueue, ArgNone},
