@@ -21,6 +21,7 @@ var defaultFlagArgs = map[string]ArgKind{
 	"--uniqueid": ArgNone, "--message": ArgNone,
 	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone, "--buffer": ArgNone, "--mask": ArgNone,
 	"--tech": ArgNone, "--extra-channel": ArgChannel, "--extra-to": ArgNone,
+	"--file": ArgNone,
 }
 
 // flagChoices are the fixed values some flags take. The output formats are

@@ -14,6 +14,8 @@ var subcommandArgs = map[string][]ArgKind{
 	"hangup":         {ArgChannel, ArgNone},
 	"originate":      {ArgEndpoint, ArgNone},
 	"redirect":       {ArgChannel, ArgNone},
+	"record start":   {ArgChannel, ArgNone},
+	"record stop":    {ArgChannel, ArgNone},
 	"action":         {ArgAction},
 	"command":        {ArgCLI},
 	"queue status":   {ArgQueue, ArgNone},
