@@ -112,7 +112,7 @@ func TestNewCmdRedirect(t *testing.T) {
 func sandboxOperatorDialplan(t *testing.T, sb *sandboxtest.Sandbox) {
 	t.Helper()
 	for _, line := range []string{
-		"bridged,1,Dial(Local/long@amsh)", "bridged,2,Hangup()",
+		"bridged,1,Set(FEATUREMAP(atxfer)=*2)", "bridged,2,Dial(Local/long@amsh,,tT)", "bridged,3,Hangup()",
 		"tone,1,Answer()", "tone,2,Milliwatt()",
 		"parked,1,Answer()", "parked,2,Wait(3600)", "parked,3,Hangup()",
 	} {

@@ -96,6 +96,7 @@ prompt on a terminal.`,
 		NewCmdShell(f, nil),
 		NewCmdSIPPeers(f, nil),
 		NewCmdTop(f, nil),
+		NewCmdTransfer(f, nil),
 		NewCmdVersion(f, nil),
 	)
 	if completions {

@@ -16,6 +16,7 @@ var subcommandArgs = map[string][]ArgKind{
 	"redirect":       {ArgChannel, ArgNone},
 	"record start":   {ArgChannel, ArgNone},
 	"record stop":    {ArgChannel, ArgNone},
+	"transfer":       {ArgChannel, ArgNone},
 	"action":         {ArgAction},
 	"command":        {ArgCLI},
 	"queue status":   {ArgQueue, ArgNone},
