@@ -17,6 +17,7 @@ var subcommandArgs = map[string][]ArgKind{
 	"record start":   {ArgChannel, ArgNone},
 	"record stop":    {ArgChannel, ArgNone},
 	"transfer":       {ArgChannel, ArgNone},
+	"spy":            {ArgChannel, ArgNone},
 	"action":         {ArgAction},
 	"command":        {ArgCLI},
 	"queue status":   {ArgQueue, ArgNone},
