@@ -26,13 +26,16 @@ func TestBatchUsesGlobalFlags(t *testing.T) {
 			continue
 		}
 		if strings.Contains(strings.Join(args, " "), "yaml") {
-			if !strings.HasPrefix(r.Stdout, "Address: "+fs.Addr()+"\n") {
+			if !strings.HasPrefix(r.Stdout, "address: "+fs.Addr()+"\n") {
 				t.Errorf("%v: stdout %q; want YAML", args, r.Stdout)
 			}
 			continue
 		}
-		var doc map[string]string
-		if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil || doc["Address"] != fs.Addr() || doc["Response"] != "Success" {
+		var doc struct {
+			Address  string
+			Response map[string]string
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil || doc.Address != fs.Addr() || doc.Response["Response"] != "Success" {
 			t.Errorf("%v: stdout %q; want JSON: %v", args, r.Stdout, err)
 		}
 	}

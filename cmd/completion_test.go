@@ -144,7 +144,7 @@ func TestCompleteProfilesNeverDials(t *testing.T) {
 	if r := complete(t, "--config", cfg, "profiles", "check", "lab", ""); len(r.Candidates) != 0 {
 		t.Errorf("profiles check lab <Tab>: got %q, want nothing", r.Candidates)
 	}
-	if r := complete(t, "-o", ""); !slices.Equal(r.values(), []string{"text", "json", "yaml", "raw"}) {
+	if r := complete(t, "-o", ""); !slices.Equal(r.values(), []string{"text", "json", "yaml", "raw", "csv", "tsv"}) {
 		t.Errorf("-o: got %q", r.Candidates)
 	}
 	if r := complete(t, "--config", "/nonexistent.yaml", "-p", ""); len(r.Candidates) != 0 || r.Code != 0 {

@@ -356,14 +356,10 @@ const logoffWait = 250 * time.Millisecond
 // Factory.Renderer, but it leaves flushing to the caller, who flushes when
 // its queue runs dry.
 func (f *Factory) streamRenderer(w io.Writer) *render.Renderer {
-	format, _ := render.ParseFormat(f.Global.Output)
-	return render.New(w, render.Options{
-		Format:     format,
-		Color:      format == render.Text && f.IO.ColorEnabled(f.Global.Color),
-		Width:      f.IO.Width,
-		Terminal:   f.IO.OutTTY,
-		DeferFlush: true,
-	})
+	opts := f.renderOptions()
+	opts.Quiet = false
+	opts.DeferFlush = true
+	return render.New(w, opts)
 }
 
 // ParseSize reads a byte count: a number with an optional unit B, KiB, MiB

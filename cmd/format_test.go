@@ -26,11 +26,11 @@ func TestOutputFormatAliases(t *testing.T) {
 	}
 
 	r := (&run{Args: []string{"-o", "xml", "version"}}).exec(t)
-	if r.Code != ExitUsage || !strings.Contains(r.Stderr, "want text, json, yaml or raw (yml is yaml)") {
+	if r.Code != ExitUsage || !strings.Contains(r.Stderr, "want text, json, yaml, raw, csv or tsv (yml is yaml)") {
 		t.Errorf("-o xml: code %d stderr %q", r.Code, r.Stderr)
 	}
 	r = (&run{Args: []string{"--help"}}).exec(t)
-	if !strings.Contains(r.Stdout, "text, json, yaml or raw (yml is yaml)") {
+	if !strings.Contains(r.Stdout, "text, json, yaml, raw, csv or tsv (yml is yaml)") {
 		t.Errorf("--help does not list the formats and the alias:\n%s", r.Stdout)
 	}
 }

@@ -14,14 +14,22 @@ import (
 // Renderer returns the one renderer every command prints AMI data with, set
 // up from --output, --color and the terminal.
 func (f *Factory) Renderer() *render.Renderer {
+	return render.New(f.IO.Out, f.renderOptions())
+}
+
+// renderOptions are the Renderer options of the global flags and the
+// terminal, for Renderer and streamRenderer.
+func (f *Factory) renderOptions() render.Options {
 	format, _ := render.ParseFormat(f.Global.Output) // validated in PersistentPreRunE
-	return render.New(f.IO.Out, render.Options{
+	return render.Options{
 		Format:   format,
 		Color:    format == render.Text && f.IO.ColorEnabled(f.Global.Color),
 		Width:    f.IO.Width,
 		Terminal: f.IO.OutTTY,
 		Quiet:    f.Global.Quiet,
-	})
+		Columns:  f.Global.Columns,
+		JQ:       f.Global.jq,
+	}
 }
 
 // WithSession dials, runs fn, and logs off. events is the Login event mask:

@@ -3,7 +3,10 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/amsh/amsh/ami"
@@ -31,11 +34,14 @@ measured from writing the action to reading its response (the login is not
 counted). It is the quickest check that a profile's host, credentials and
 network path work.
 
-Text output is one line; json and yaml give the address, the round trip in
-milliseconds and the server's Timestamp; raw prints the response as received.`,
+Text output is one line. json and yaml give a document of amsh's own:
+address, round_trip_ms (a number) and response, Asterisk's response as
+received (its strings) without its ActionID. csv and tsv give the same as one
+row: address, round_trip_ms, then the response's headers. raw prints the
+response as received.`,
 		Example: `  amsh ping
   amsh -p lab ping
-  amsh -o json ping | jq -r .RoundTripMs`,
+  amsh ping --jq .round_trip_ms`,
 		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -61,17 +67,49 @@ func pingRun(ctx context.Context, opts *PingOptions) error {
 		case "raw":
 			return opts.Renderer().Result(res)
 		}
-		kv := [][2]string{
-			{"Address", s.Addr()},
-			{"RoundTripMs", strconv.FormatFloat(millis(rtt), 'f', 3, 64)},
-			{"Response", res.Response.Response()},
+		addr, ms := s.Addr(), math.Round(millis(rtt)*1000)/1000
+		if f := opts.Format(); f == "csv" || f == "tsv" {
+			kv := [][2]string{{"address", addr}, {"round_trip_ms", strconv.FormatFloat(ms, 'f', -1, 64)}}
+			for _, h := range res.Response.Headers {
+				if !strings.EqualFold(h.Key, "ActionID") {
+					kv = append(kv, [2]string{h.Key, h.Value})
+				}
+			}
+			return opts.Renderer().Fields(kv)
 		}
-		// Asterisk 1.8+ sends its clock; 1.4's Pong has none.
-		if ts, ok := res.Response.Lookup("Timestamp"); ok {
-			kv = append(kv, [2]string{"Timestamp", ts})
-		}
-		return opts.Renderer().Fields(kv)
+		return opts.Renderer().Document(fields{
+			{"address", addr},
+			{"round_trip_ms", ms},
+			{"response", headerFields(res.Response, "ActionID")},
+		})
 	})
+}
+
+// headerFields is an AMI message as a document's object: its headers as
+// received, strings, in order; a repeated header one key holding an array,
+// as render prints it. Headers named in leave are left out.
+func headerFields(m *ami.Message, leave ...string) fields {
+	var doc fields
+	index := map[string]int{}
+	for _, h := range m.Headers {
+		if h.Key == "" || slices.ContainsFunc(leave, func(k string) bool { return strings.EqualFold(k, h.Key) }) {
+			continue
+		}
+		k := strings.ToLower(h.Key)
+		i, seen := index[k]
+		if !seen {
+			index[k] = len(doc)
+			doc = append(doc, field{h.Key, h.Value})
+			continue
+		}
+		switch v := doc[i].Value.(type) {
+		case string:
+			doc[i].Value = []string{v, h.Value}
+		case []string:
+			doc[i].Value = append(v, h.Value)
+		}
+	}
+	return doc
 }
 
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

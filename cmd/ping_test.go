@@ -3,7 +3,6 @@ package cmd
 import (
 	"encoding/json"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,10 +22,10 @@ func pingScript(delay time.Duration) func(c *amitest.Conn) {
 }
 
 // fxRTT hides the measured round trip, which changes from run to run.
-var fxRTT = regexp.MustCompile(`(in |"RoundTripMs": "|RoundTripMs: +"?)[0-9.]+`)
+var fxRTT = regexp.MustCompile(`(in |"round_trip_ms": |round_trip_ms: |\n127\.0\.0\.1:PORT[,\t])[0-9.]+`)
 
 func TestPing(t *testing.T) {
-	for _, format := range []string{"text", "json", "yaml", "raw"} {
+	for _, format := range []string{"text", "json", "yaml", "raw", "csv", "tsv"} {
 		t.Run(format, func(t *testing.T) {
 			args := []string{"-o", format, "ping"}
 			for _, tty := range []bool{false, true} {
@@ -49,13 +48,14 @@ func TestPing(t *testing.T) {
 func TestPingMeasures(t *testing.T) {
 	const delay = 30 * time.Millisecond
 	r := fxExec(t, false, "", pingScript(delay), "-o", "json", "ping")
-	var doc map[string]string
+	var doc struct {
+		RoundTripMs float64 `json:"round_trip_ms"`
+	}
 	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
 		t.Fatalf("exit %d stdout %q: %v", r.Code, r.Stdout, err)
 	}
-	ms, err := strconv.ParseFloat(doc["RoundTripMs"], 64)
-	if err != nil || ms < 30 || ms > 5000 {
-		t.Errorf("RoundTripMs %q for a server that waits %s", doc["RoundTripMs"], delay)
+	if ms := doc.RoundTripMs; ms < 30 || ms > 5000 {
+		t.Errorf("round_trip_ms %v for a server that waits %s", ms, delay)
 	}
 }
 
@@ -104,8 +104,8 @@ func TestPingSandbox(t *testing.T) {
 		}
 	}
 	r := (&run{Args: []string{"--config", cfg, "-o", "json", "ping"}}).exec(t)
-	var doc map[string]string
-	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil || doc["Response"] != "Success" || doc["Timestamp"] == "" {
+	var doc struct{ Response map[string]string }
+	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil || doc.Response["Response"] != "Success" || doc.Response["Timestamp"] == "" {
 		t.Errorf("-o json: exit %d stdout %q: %v", r.Code, r.Stdout, err)
 	}
 }

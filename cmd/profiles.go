@@ -216,7 +216,7 @@ func profilesListRun(opts *ProfilesListOptions) error {
 				{"auth", p.Auth}, {"tls", p.TLS}, {"default", name == def},
 			})
 		}
-		return writeDocument(opts.IO.Out, format, docs)
+		return opts.Renderer().Document(docs)
 	}
 	if len(names) == 0 && (format == "text" || format == "raw") {
 		where := path
@@ -281,7 +281,7 @@ func profilesShowRun(opts *ProfilesShowOptions) error {
 // Key: Value block otherwise.
 func writeFields(w io.Writer, format string, renderer func() *render.Renderer, doc fields) error {
 	if ownDocument(format) {
-		return writeDocument(w, format, doc)
+		return renderer().Document(doc)
 	}
 	kv := make([][2]string, len(doc))
 	for i, p := range doc {

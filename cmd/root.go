@@ -24,6 +24,11 @@ type GlobalOptions struct {
 	Trace   bool
 	Quiet   bool
 	Yes     bool
+	JQ      string   // --jq EXPR (shaping.go)
+	Columns []string // --columns A,B,C
+
+	outputSet bool       // -o was given: --jq then needs it to be json
+	jq        *render.JQ // JQ compiled by validateGlobal
 }
 
 // NewRootCmd builds the command tree.
@@ -71,12 +76,15 @@ prompt on a terminal.`,
 	pf.StringVar(&g.Config, "config", "", "profiles `FILE` ($AMSH_CONFIG; default $XDG_CONFIG_HOME/amsh/profiles.yaml)")
 	pf.StringVar(&g.Host, "host", "", "connect to `HOST[:PORT]` instead of the profile's host ($AMSH_HOST)")
 	pf.StringVar(&g.User, "user", "", "log in as `NAME` ($AMSH_USER); the secret comes from $AMSH_SECRET or a prompt")
-	pf.StringVarP(&g.Output, "output", "o", "text", "output `FORMAT`: "+render.FormatUsage())
+	g.Output, g.outputSet = "text", false // the default, as a StringVar would set it
+	pf.VarP(&outputFlag{&g.Output, &g.outputSet}, "output", "o", "output `FORMAT`: "+render.FormatUsage())
 	pf.DurationVar(&g.Timeout, "timeout", 0, "per-action `DURATION` (default the profile's, else 10s)")
 	pf.StringVar(&g.Color, "color", "auto", "colour: auto, always or never (NO_COLOR is honoured)")
 	pf.BoolVar(&g.Trace, "trace", false, "write every AMI byte both ways to stderr (secrets masked)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print only data, no progress or notes")
 	pf.BoolVarP(&g.Yes, "yes", "y", false, "do not ask before destructive actions")
+	pf.StringVar(&g.JQ, "jq", "", "filter json output with a jq `EXPR`: strings print raw, other results as one-line JSON (implies -o json)")
+	pf.StringSliceVar(&g.Columns, "columns", nil, "choose and order the columns of text tables, csv and tsv: `A,B,C` (header names, any case)")
 	root.Flags().BoolVar(&showVersion, "version", false, "print amsh's version, as 'amsh version' does")
 
 	// Every subcommand, in one place. A nil runF runs the command's own xRun.
@@ -172,6 +180,9 @@ func (f *Factory) validateGlobal() error {
 	format, err := render.ParseFormat(g.Output)
 	if err != nil {
 		return usageErrorf("--output %q: want %s", g.Output, render.FormatUsage())
+	}
+	if format, err = f.shapeOutput(format); err != nil {
+		return err
 	}
 	g.Output = format.String() // the commands compare the canonical name ("text", "raw")
 	switch g.Color {

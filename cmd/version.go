@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
+
+	"github.com/amsh/amsh/render"
 )
 
 // version and commit are set at build time by the Makefile (-X); build info
@@ -43,12 +44,13 @@ func VersionInfo() (ver, rev, goVersion string) {
 
 // VersionOptions are what `amsh version` needs.
 type VersionOptions struct {
-	IO     *IOStreams
-	Format func() string // the -o format
+	IO       *IOStreams
+	Format   func() string // the -o format
+	Renderer func() *render.Renderer
 }
 
 func newVersionOptions(f *Factory) *VersionOptions {
-	return &VersionOptions{IO: f.IO, Format: f.format}
+	return &VersionOptions{IO: f.IO, Format: f.format, Renderer: f.Renderer}
 }
 
 // NewCmdVersion is `amsh version`; runF, when set, runs instead of versionRun.
@@ -77,7 +79,7 @@ version it was built with. 'amsh --version' prints the same. With -o json or
 func versionRun(opts *VersionOptions) error {
 	v, rev, gov := VersionInfo()
 	if format := opts.Format(); ownDocument(format) {
-		return writeDocument(opts.IO.Out, format, fields{{"version", v}, {"commit", rev}, {"go", gov}})
+		return opts.Renderer().Document(fields{{"version", v}, {"commit", rev}, {"go", gov}})
 	}
 	_, err := fmt.Fprintf(opts.IO.Out, "amsh %s (commit %s, %s)\n", v, rev, gov)
 	return err
@@ -144,28 +146,3 @@ func encodeJSON(b *bytes.Buffer, v any) error {
 // ownDocument says whether the -o format asks for a document (json or
 // yaml) rather than text.
 func ownDocument(format string) bool { return format == "json" || format == "yaml" }
-
-// writeDocument prints one of amsh's own documents in the -o format: json
-// indented by two spaces, or yaml.
-func writeDocument(w io.Writer, format string, v any) error {
-	var b bytes.Buffer
-	if format == "yaml" {
-		enc := yaml.NewEncoder(&b)
-		enc.SetIndent(2)
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		if err := enc.Close(); err != nil {
-			return err
-		}
-	} else {
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}

@@ -186,6 +186,7 @@ type watcher struct {
 	interval time.Duration
 	count    int // 0: until Ctrl-C
 	now      func() time.Time
+	jq       *render.JQ // --jq, applied by show
 }
 
 // loop runs the command every interval, count times or until ctx ends
@@ -213,6 +214,10 @@ func (w *watcher) loop(ctx context.Context, run func() error) error {
 	ios := f.IO
 	out, errOut, width := ios.Out, ios.ErrOut, ios.Width
 	defer func() { ios.Out, ios.ErrOut, ios.Width = out, errOut, width }()
+	// --jq applies to what show writes (a frame's document, or the run's
+	// JSON line with time and profile), not inside each run.
+	w.jq, f.Global.jq = f.Global.jq, nil
+	defer func() { f.Global.jq = w.jq }()
 	screen := screenOf(ios)
 	var last error
 	next := w.now()
@@ -272,7 +277,14 @@ func (w *watcher) show(at time.Time, target string, stdout, stderr []byte, runEr
 	var b []byte
 	switch {
 	case ios.OutTTY:
-		body := append(bytes.Clone(stdout), stderr...)
+		body := bytes.Clone(stdout)
+		if w.jq != nil && runErr == nil {
+			var err error
+			if body, err = w.jq.AppendResults(nil, stdout); err != nil {
+				return err
+			}
+		}
+		body = append(body, stderr...)
 		if msg != "" {
 			body = fmt.Appendf(body, "error: %s\n", msg)
 		}
@@ -282,6 +294,12 @@ func (w *watcher) show(at time.Time, target string, stdout, stderr []byte, runEr
 			ios.ErrOut.Write(stderr)
 		}
 		b = watchJSON(at, target, stdout, msg)
+		if w.jq != nil {
+			var err error
+			if b, err = w.jq.AppendResults(nil, b); err != nil {
+				return err
+			}
+		}
 	default:
 		if len(stderr) > 0 {
 			ios.ErrOut.Write(stderr)

@@ -71,16 +71,20 @@ func TestWatchPingJSON(t *testing.T) {
 	}
 	var prev time.Time
 	for _, l := range lines {
-		var doc map[string]string
+		var doc struct {
+			Time, Profile string
+			RoundTripMs   float64 `json:"round_trip_ms"`
+			Response      map[string]string
+		}
 		if err := json.Unmarshal([]byte(l), &doc); err != nil {
 			t.Fatalf("%q: %v", l, err)
 		}
-		at, err := time.Parse(time.RFC3339, doc["time"])
-		if err != nil || !at.After(prev) || doc["profile"] != "fake" || doc["Response"] != "Success" || doc["RoundTripMs"] == "" {
+		at, err := time.Parse(time.RFC3339, doc.Time)
+		if err != nil || !at.After(prev) || doc.Profile != "fake" || doc.Response["Response"] != "Success" || doc.RoundTripMs <= 0 {
 			t.Errorf("line %q (time %v)", l, err)
 		}
 		prev = at
-		if !strings.HasPrefix(l, `{"time":"`) || !strings.Contains(l, `"profile":"fake","Address":"127.0.0.1:`) {
+		if !strings.HasPrefix(l, `{"time":"`) || !strings.Contains(l, `"profile":"fake","address":"127.0.0.1:`) {
 			t.Errorf("keys out of order: %q", l)
 		}
 	}

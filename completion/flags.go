@@ -22,6 +22,7 @@ var defaultFlagArgs = map[string]ArgKind{
 	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone, "--buffer": ArgNone, "--mask": ArgNone,
 	"--tech": ArgNone, "--extra-channel": ArgChannel, "--extra-to": ArgNone, "--from": ArgEndpoint,
 	"--file": ArgNone,
+	"--jq":   ArgNone, "--columns": ArgNone,
 }
 
 // flagChoices are the fixed values some flags take. The output formats are

@@ -26,13 +26,15 @@ const (
 	JSON
 	YAML
 	Raw
+	CSV
+	TSV
 )
 
 // formatNames are the output formats' names, in the order help lists them.
 // They are the one list: the root's --output check, its help text and the
 // completion of -o values are all built from it (FormatNames, ParseFormat,
 // FormatUsage).
-var formatNames = [...]string{Text: "text", JSON: "json", YAML: "yaml", Raw: "raw"}
+var formatNames = [...]string{Text: "text", JSON: "json", YAML: "yaml", Raw: "raw", CSV: "csv", TSV: "tsv"}
 
 // formatAliases are other names ParseFormat accepts: yml, the file
 // extension, is yaml.
@@ -45,12 +47,13 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// FormatNames returns the output formats' names: text, json, yaml, raw.
+// FormatNames returns the output formats' names: text, json, yaml, raw,
+// csv, tsv.
 // Aliases are not among them.
 func FormatNames() []string { return slices.Clone(formatNames[:]) }
 
 // FormatUsage describes the values --output takes, for help and errors:
-// "text, json, yaml or raw (yml is yaml)".
+// "text, json, yaml, raw, csv or tsv (yml is yaml)".
 func FormatUsage() string {
 	n := len(formatNames)
 	s := strings.Join(formatNames[:n-1], ", ") + " or " + formatNames[n-1]
@@ -102,6 +105,13 @@ type Options struct {
 	// response block ("Response: Success", "Message: ... will follow") and
 	// its item count. A single response is the data and is kept.
 	Quiet bool
+	// Columns (--columns) chooses and orders the columns of text tables and
+	// of csv and tsv rows, and the keys of text blocks. Names match header
+	// names ignoring case; a name no message carries is an empty cell.
+	Columns []string
+	// JQ (--jq) filters json output: each document, each stream line. It
+	// makes the format JSON.
+	JQ *JQ
 }
 
 // Renderer writes results and messages to one writer in one format. In
@@ -118,11 +128,17 @@ type Renderer struct {
 	group grouper      // reused repeated-header index
 	hdrs  []ami.Header // reused scratch for text blocks
 	docs  int          // documents written, for separators
+
+	streamCols []string // csv and tsv: a stream's columns, from its first message
+	cells      []string // csv and tsv: reused row
 }
 
 // New returns a Renderer writing to w.
 func New(w io.Writer, opts Options) *Renderer {
-	if opts.Format != JSON && opts.Format != YAML && opts.Format != Raw {
+	if opts.JQ != nil {
+		opts.Format = JSON
+	}
+	if opts.Format < Text || opts.Format > TSV {
 		opts.Format = Text
 	}
 	if opts.Format != Text {
@@ -142,6 +158,8 @@ func (r *Renderer) Result(res *ami.Result) error {
 		err = r.jsonResult(res)
 	case YAML:
 		err = r.yamlResult(res)
+	case CSV, TSV:
+		err = r.delimitedResult(res)
 	case Raw:
 		r.buf = r.buf[:0]
 		r.buf = appendRaw(r.buf, res.Response)
@@ -172,6 +190,8 @@ func (r *Renderer) Message(m *ami.Message) error {
 		err = r.write()
 	case YAML:
 		err = r.yamlMessage(m)
+	case CSV, TSV:
+		err = r.delimitedMessage(m)
 	case Raw:
 		r.buf = appendRaw(r.buf[:0], m)
 		r.escapeRaw()
@@ -193,7 +213,10 @@ func (r *Renderer) Table(title string, cols []string, rows [][]string) error {
 		err = r.jsonTable(cols, rows)
 	case YAML:
 		err = r.yamlTable(cols, rows)
+	case CSV, TSV:
+		err = r.delimitedTable(cols, rows)
 	default:
+		cols, rows = chooseColumns(r.opts.Columns, cols, rows)
 		t := &table{title: title, cols: cols, rows: rows}
 		r.buf = r.buf[:0]
 		if r.docs > 0 {
@@ -222,12 +245,14 @@ func (r *Renderer) Fields(kv [][2]string) error {
 		err = r.write()
 	case YAML:
 		err = r.yamlDoc(r.messageNode(m), false)
+	case CSV, TSV:
+		err = r.delimitedFields(m)
 	default:
 		r.buf = r.buf[:0]
 		if r.docs > 0 {
 			r.buf = append(r.buf, '\n')
 		}
-		r.buf = r.appendBlock(r.buf, "", hs)
+		r.buf = r.appendBlock(r.buf, "", pickHeaders(r.opts.Columns, hs))
 		err = r.write()
 	}
 	return r.finish(err)
@@ -260,7 +285,15 @@ func (r *Renderer) finish(err error) error {
 // a huge document made it too big to keep around.
 func (r *Renderer) write() error {
 	err := r.err
-	if err == nil {
+	if err == nil && r.opts.JQ != nil && r.opts.Format == JSON {
+		var out []byte
+		out, err = r.opts.JQ.AppendResults(make([]byte, 0, 256), r.buf)
+		if len(out) > 0 {
+			if _, werr := r.w.Write(out); err == nil {
+				err = werr
+			}
+		}
+	} else if err == nil {
 		_, err = r.w.Write(r.buf)
 	}
 	r.err = nil
@@ -277,7 +310,7 @@ func (r *Renderer) write() error {
 const spillSize = 64 << 10
 
 func (r *Renderer) spill(b []byte) []byte {
-	if len(b) < spillSize {
+	if len(b) < spillSize || r.opts.JQ != nil { // --jq needs the whole document
 		return b
 	}
 	if r.err == nil {

@@ -9,7 +9,7 @@ import (
 // accepted, and names its own format.
 func TestFormatNamesParse(t *testing.T) {
 	names := FormatNames()
-	if strings.Join(names, " ") != "text json yaml raw" {
+	if strings.Join(names, " ") != "text json yaml raw csv tsv" {
 		t.Errorf("FormatNames = %q", names)
 	}
 	for _, n := range names {
@@ -19,7 +19,7 @@ func TestFormatNamesParse(t *testing.T) {
 		}
 	}
 	usage := FormatUsage()
-	if usage != "text, json, yaml or raw (yml is yaml)" {
+	if usage != "text, json, yaml, raw, csv or tsv (yml is yaml)" {
 		t.Errorf("FormatUsage = %q", usage)
 	}
 	for _, alias := range []string{"yml", "YML", " yml "} {

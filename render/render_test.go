@@ -365,7 +365,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 }
 
 func TestOneWritePerMessage(t *testing.T) {
-	for _, f := range []Format{Text, JSON, YAML, Raw} {
+	for _, f := range []Format{Text, JSON, YAML, Raw, CSV, TSV} {
 		w := &countingWriter{Writer: io.Discard}
 		r := New(w, Options{Format: f, Color: true})
 		for _, m := range stream() {
@@ -475,13 +475,13 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("%v.String() = %q", got, got.String())
 		}
 	}
-	if _, err := ParseFormat("xml"); err == nil || !strings.Contains(err.Error(), "text, json, yaml or raw") {
+	if _, err := ParseFormat("xml"); err == nil || !strings.Contains(err.Error(), "text, json, yaml, raw, csv or tsv") {
 		t.Errorf("ParseFormat(xml) error = %v", err)
 	}
 }
 
 func TestNilInputs(t *testing.T) {
-	for _, f := range []Format{Text, JSON, YAML, Raw} {
+	for _, f := range []Format{Text, JSON, YAML, Raw, CSV, TSV} {
 		var buf bytes.Buffer
 		r := New(&buf, Options{Format: f})
 		if err := r.Result(nil); err != nil {
@@ -501,7 +501,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteErrorsReturned(t *testing.T) {
-	for _, f := range []Format{Text, JSON, YAML, Raw} {
+	for _, f := range []Format{Text, JSON, YAML, Raw, CSV, TSV} {
 		r := New(failingWriter{}, Options{Format: f})
 		if err := r.Result(coreShowChannels()); err == nil {
 			t.Errorf("%v: Result hid a write error", f)

@@ -62,6 +62,7 @@ func (r *Renderer) textResult(res *ami.Result) error {
 			}
 		}
 		r.hdrs = hs
+		hs = pickHeaders(r.opts.Columns, hs)
 		b = r.appendBlock(b, res.Action.Action(), hs)
 		sep = len(hs) > 0
 	}
@@ -74,6 +75,7 @@ func (r *Renderer) textResult(res *ami.Result) error {
 		if len(tables) == 1 {
 			t.title = "" // the event name says nothing a single table needs
 		}
+		t.cols, t.rows = chooseColumns(r.opts.Columns, t.cols, t.rows)
 		b = r.appendTable(b, t)
 	}
 	if res.Complete != nil && !r.opts.Quiet {
@@ -129,7 +131,7 @@ func (r *Renderer) textMessage(m *ami.Message) error {
 		hs = append(hs, h)
 	}
 	r.hdrs = hs
-	b = r.appendBlock(b, event, hs)
+	b = r.appendBlock(b, event, pickHeaders(r.opts.Columns, hs))
 	for _, l := range lines {
 		b = appendCLI(b, l)
 		b = append(b, '\n')
