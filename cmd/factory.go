@@ -29,6 +29,9 @@ type Factory struct {
 	Shared func(ctx context.Context) (*ami.Session, error)
 
 	conn *Connection // resolved once
+
+	args []string  // the command line Run was given; a fleet runs it again per target
+	pin  *fleetPin // set on the copy that runs one target of several (fleet.go)
 }
 
 // NewFactory returns a Factory over the given streams.
@@ -77,6 +80,9 @@ func (f *Factory) resolve() (*Connection, error) {
 	host := firstNonEmpty(g.Host, f.env("AMSH_HOST"))
 	user := firstNonEmpty(g.User, f.env("AMSH_USER"))
 	name := firstNonEmpty(g.Profile, f.env("AMSH_PROFILE"))
+	if f.pin != nil {
+		name = f.pin.name
+	}
 
 	c := &Connection{Auth: profile.DefaultAuth, Timeout: profile.DefaultTimeout, Confirm: true}
 
@@ -140,6 +146,27 @@ func (f *Factory) resolve() (*Connection, error) {
 }
 
 func (f *Factory) loadProfile(name string) (*profile.Profile, string, error) {
+	file, path := (*profile.File)(nil), ""
+	if f.pin != nil {
+		file, path = f.pin.file, f.pin.file.Path // its warnings were printed once for all targets
+	} else {
+		var err error
+		if file, path, err = f.loadFile(); err != nil {
+			return nil, "", err
+		}
+		for _, w := range file.Warnings() {
+			fmt.Fprintln(f.IO.ErrOut, w)
+		}
+	}
+	p, err := file.Select(name)
+	if err != nil {
+		return nil, "", &UsageError{Err: err}
+	}
+	return p, path, nil
+}
+
+// loadFile finds and loads the profiles file. Errors are usage errors.
+func (f *Factory) loadFile() (*profile.File, string, error) {
 	path, _, err := profile.Locate(f.Global.Config, f.env)
 	if err != nil {
 		return nil, "", &UsageError{Err: err}
@@ -151,14 +178,7 @@ func (f *Factory) loadProfile(name string) (*profile.Profile, string, error) {
 	if err != nil {
 		return nil, "", &UsageError{Err: err}
 	}
-	for _, w := range file.Warnings() {
-		fmt.Fprintln(f.IO.ErrOut, w)
-	}
-	p, err := file.Select(name)
-	if err != nil {
-		return nil, "", &UsageError{Err: err}
-	}
-	return p, path, nil
+	return file, path, nil
 }
 
 // Secret returns the secret to log in with: $AMSH_SECRET, else the profile's
@@ -199,6 +219,9 @@ func (f *Factory) Session(ctx context.Context, events string) (*ami.Session, err
 // sessionConfig is what Session dials with: the shell keeps it to redial
 // with the same secret, asked for once.
 func (f *Factory) sessionConfig(ctx context.Context, events string) (ami.Config, error) {
+	if err := f.probing(); err != nil {
+		return ami.Config{}, err
+	}
 	c, err := f.Connection()
 	if err != nil {
 		return ami.Config{}, err

@@ -32,6 +32,7 @@ func Main() int {
 // code, printing any error on f's stderr as one "amsh: MESSAGE" line (see
 // Classify). Tests call it with fake streams.
 func Run(ctx context.Context, f *Factory, args []string) int {
+	f.args = args // a fleet runs the line again per target
 	root := newRoot(f, len(args) > 0 && strings.HasPrefix(args[0], cobra.ShellCompRequestCmd))
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -96,13 +96,24 @@ func (f *Factory) Send(ctx context.Context, s *ami.Session, action *ami.Message)
 // Confirm asks before a destructive action when stdin and stderr are a
 // terminal, the profile says confirm: true, and --yes was not given. A "no"
 // is an ExitError 1 with a message that says nothing was done.
+//
+// On one target of several, the fleet's one question stands for it (see
+// fleetPin.confirm).
 func (f *Factory) Confirm(what string) error {
+	if f.pin != nil {
+		return f.pin.confirm(f, what)
+	}
 	if f.Global.Yes || !f.IO.InTTY || !f.IO.ErrTTY {
 		return nil
 	}
 	if c, err := f.Connection(); err == nil && !c.Confirm {
 		return nil
 	}
+	return f.ask(what)
+}
+
+// ask puts what to the user on stderr and reads the answer from stdin.
+func (f *Factory) ask(what string) error {
 	fmt.Fprintf(f.IO.ErrOut, "%s? [y/N] ", what)
 	line, err := bufio.NewReader(f.IO.In).ReadString('\n')
 	if err != nil && line == "" {

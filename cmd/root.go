@@ -29,6 +29,9 @@ type GlobalOptions struct {
 
 	outputSet bool       // -o was given: --jq then needs it to be json
 	jq        *render.JQ // JQ compiled by validateGlobal
+
+	All      bool // every profile of the file (fleet.go)
+	Parallel int  // how many targets of a fleet run at once
 }
 
 // NewRootCmd builds the command tree.
@@ -57,7 +60,7 @@ prompt on a terminal.`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		Args:              cobra.NoArgs,
-		PersistentPreRunE: func(*cobra.Command, []string) error { return f.validateGlobal() },
+		PersistentPreRunE: f.preRun,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if showVersion {
 				return versionRun(newVersionOptions(f))
@@ -72,7 +75,9 @@ prompt on a terminal.`,
 	root.SetErr(f.IO.ErrOut)
 
 	pf := root.PersistentFlags()
-	pf.StringVarP(&g.Profile, "profile", "p", "", "profile `NAME` from the profiles file ($AMSH_PROFILE)")
+	pf.StringVarP(&g.Profile, "profile", "p", "", "profile `NAME` from the profiles file ($AMSH_PROFILE); several: a,b, 'pbx-*' or a group")
+	pf.BoolVar(&g.All, "all", false, "run on every profile of the profiles file")
+	pf.IntVar(&g.Parallel, "parallel", 16, "with several profiles, run on at most `N` at once")
 	pf.StringVar(&g.Config, "config", "", "profiles `FILE` ($AMSH_CONFIG; default $XDG_CONFIG_HOME/amsh/profiles.yaml)")
 	pf.StringVar(&g.Host, "host", "", "connect to `HOST[:PORT]` instead of the profile's host ($AMSH_HOST)")
 	pf.StringVar(&g.User, "user", "", "log in as `NAME` ($AMSH_USER); the secret comes from $AMSH_SECRET or a prompt")
@@ -173,6 +178,15 @@ func didYouMean(c *cobra.Command, typed string) string {
 		return "; did you mean " + q[0] + "?"
 	}
 	return "; did you mean " + strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1] + "?"
+}
+
+// preRun checks the global flags and, when they name several profiles,
+// runs the command on each (fleet.go), which ends the command line.
+func (f *Factory) preRun(c *cobra.Command, _ []string) error {
+	if err := f.validateGlobal(); err != nil {
+		return err
+	}
+	return f.fleet(c)
 }
 
 func (f *Factory) validateGlobal() error {

@@ -21,8 +21,8 @@ var defaultFlagArgs = map[string]ArgKind{
 	"--uniqueid": ArgNone, "--message": ArgNone,
 	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone, "--buffer": ArgNone, "--mask": ArgNone,
 	"--tech": ArgNone, "--extra-channel": ArgChannel, "--extra-to": ArgNone, "--from": ArgEndpoint,
-	"--file": ArgNone,
-	"--jq":   ArgNone, "--columns": ArgNone,
+	"--file": ArgNone, "--parallel": ArgNone,
+	"--jq": ArgNone, "--columns": ArgNone,
 }
 
 // flagChoices are the fixed values some flags take. The output formats are

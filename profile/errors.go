@@ -45,6 +45,7 @@ type SelectError struct {
 	File string
 	Name string   // the name asked for; empty when none was given
 	Have []string // the profiles the file holds, in file order
+	Glob bool     // Name is a glob that matches no profile
 }
 
 func (e *SelectError) Error() string {
@@ -54,6 +55,8 @@ func (e *SelectError) Error() string {
 		return fmt.Sprintf("no profiles in %s", e.File)
 	case len(e.Have) == 0:
 		return fmt.Sprintf("unknown profile %q: %s holds no profiles", e.Name, e.File)
+	case e.Glob:
+		return fmt.Sprintf("no profile in %s matches %q (have: %s)", e.File, e.Name, have)
 	case e.Name == "":
 		return fmt.Sprintf("no profile chosen and %s has no default (have: %s); use --profile NAME or set default:", e.File, have)
 	default:

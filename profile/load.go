@@ -64,7 +64,7 @@ type loader struct {
 // pair is one key and its value in a mapping, after merge keys are applied.
 type pair struct{ key, val *yaml.Node }
 
-var topKeys = []string{"default", "profiles"}
+var topKeys = []string{"default", "profiles", "groups"}
 
 var profileKeys = []string{
 	"host", "port", "username",
@@ -109,12 +109,17 @@ func (l *loader) parse(data []byte) (*File, error) {
 		return nil, err
 	}
 	var def *pair
+	var groups []groupEntry
 	for _, kv := range top {
 		switch k := kv.key.Value; k {
 		case "default":
 			def = &kv
 		case "profiles":
 			if err := l.profiles(f, kv.val); err != nil {
+				return nil, err
+			}
+		case "groups":
+			if groups, err = l.groups(kv.val); err != nil {
 				return nil, err
 			}
 		default:
@@ -124,6 +129,7 @@ func (l *loader) parse(data []byte) (*File, error) {
 	if def != nil {
 		l.defaultKey(f, *def)
 	}
+	l.checkGroups(f, groups)
 	return f, nil
 }
 

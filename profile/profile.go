@@ -61,6 +61,13 @@ type File struct {
 	Names  []string
 	Broken map[string]*ConfigError
 
+	// Groups holds each usable group of groups: with its members as written (profile names and
+	// globs), GroupOrder every group name in file order, and BrokenGroups the first problem of
+	// each group that is not usable; see Targets.
+	Groups       map[string][]string
+	GroupOrder   []string
+	BrokenGroups map[string]*ConfigError
+
 	defaultErr *ConfigError // what is wrong with default:, nil when nothing is
 	warnings   []string
 }

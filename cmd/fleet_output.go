@@ -1,0 +1,222 @@
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// fleetPrinter prints the targets' results in the order given, each as it
+// is reached. text and raw: a "== NAME (host:port) ==" line on stdout
+// before the target's stdout, and every line the target wrote on stderr
+// after "NAME: ". json and yaml: one array, written at the end, of the
+// targets' documents with "profile" and "host" keys first and, for a target
+// that failed, an "error" object with its exit status and message. The
+// stderr lines are printed, attributed, in every format.
+type fleetPrinter struct {
+	f      *Factory
+	n      int
+	format string
+
+	docs  [][]byte     // json: each target's document, compact
+	nodes []*yaml.Node // yaml: each target's document
+
+	failures []string
+	code     int // the first failing target's exit status
+}
+
+func newFleetPrinter(f *Factory, n int) *fleetPrinter {
+	return &fleetPrinter{f: f, n: n, format: f.format()}
+}
+
+func (p *fleetPrinter) add(t *fleetTarget) {
+	code, msg := Classify(t.err)
+	msg = withoutProfile(msg, t.name)
+	ios := p.f.IO
+	switch p.format {
+	case "json":
+		p.docs = append(p.docs, fleetJSON(t, code, msg))
+	case "yaml":
+		p.nodes = append(p.nodes, fleetYAML(t, code, msg))
+	default:
+		header := "== " + t.name + " =="
+		if t.addr != "" {
+			header = "== " + t.name + " (" + t.addr + ") =="
+		}
+		out := t.out.String()
+		if out != "" && !strings.HasSuffix(out, "\n") {
+			out += "\n"
+		}
+		io.WriteString(ios.Out, header+"\n"+out)
+	}
+	var b strings.Builder
+	for line := range strings.Lines(t.errOut.String()) {
+		b.WriteString(t.name + ": " + strings.TrimSuffix(line, "\n") + "\n")
+	}
+	if msg != "" {
+		b.WriteString(ios.errorPrefix(p.f.Global.Color) + t.name + ": " + msg + "\n")
+	}
+	io.WriteString(ios.ErrOut, b.String())
+	if code != ExitOK {
+		if len(p.failures) == 0 {
+			p.code = code
+		}
+		why := t.name + " exit " + strconv.Itoa(code)
+		if msg != "" {
+			why += " " + msg
+		}
+		p.failures = append(p.failures, why)
+	}
+}
+
+// finish writes the json or yaml array and returns the fleet's outcome:
+// exit 0, or the first failing target's status with the summary line.
+func (p *fleetPrinter) finish() error {
+	switch p.format {
+	case "json":
+		var out bytes.Buffer
+		if err := json.Indent(&out, append(append([]byte("["), bytes.Join(p.docs, []byte(","))...), ']'), "", "  "); err != nil {
+			return err
+		}
+		out.WriteByte('\n')
+		if _, err := p.f.IO.Out.Write(out.Bytes()); err != nil {
+			return err
+		}
+	case "yaml":
+		var out bytes.Buffer
+		enc := yaml.NewEncoder(&out)
+		enc.SetIndent(2)
+		if err := enc.Encode(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: p.nodes}); err != nil {
+			return err
+		}
+		if err := enc.Close(); err != nil {
+			return err
+		}
+		if _, err := p.f.IO.Out.Write(out.Bytes()); err != nil {
+			return err
+		}
+	}
+	if len(p.failures) == 0 {
+		return &ExitError{Code: ExitOK, Err: errSilent}
+	}
+	return &ExitError{Code: p.code, Err: fmt.Errorf("%d of %d failed: %s", len(p.failures), p.n, strings.Join(p.failures, "; "))}
+}
+
+// fleetJSON is one target's document, compact: {"profile", "host", the
+// keys of the document the target printed, "error"}. A target that printed
+// something other than one object has it under "document" (one value) or
+// "documents" (several); output that is not JSON at all is kept as "text".
+func fleetJSON(t *fleetTarget, code int, msg string) []byte {
+	b := []byte(`{"profile":`)
+	b = appendJSONString(b, t.name)
+	b = append(b, `,"host":`...)
+	if t.addr == "" {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONString(b, t.addr)
+	}
+	vals, err := jsonValues(t.out.Bytes())
+	switch {
+	case err != nil:
+		b = append(b, `,"text":`...)
+		b = appendJSONString(b, t.out.String())
+	case len(vals) == 1 && vals[0][0] == '{':
+		if inner := vals[0][1 : len(vals[0])-1]; len(inner) > 0 {
+			b = append(append(b, ','), inner...)
+		}
+	case len(vals) == 1:
+		b = append(append(b, `,"document":`...), vals[0]...)
+	case len(vals) > 1:
+		b = append(append(b, `,"documents":[`...), bytes.Join(vals, []byte(","))...)
+		b = append(b, ']')
+	}
+	if code != ExitOK {
+		b = append(b, `,"error":{"exit":`...)
+		b = strconv.AppendInt(b, int64(code), 10)
+		b = append(b, `,"message":`...)
+		b = appendJSONString(b, msg)
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// jsonValues splits data into its JSON values, each compact.
+func jsonValues(data []byte) ([][]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var vals [][]byte
+	for {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return vals, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var c bytes.Buffer
+		if err := json.Compact(&c, raw); err != nil {
+			return nil, err
+		}
+		vals = append(vals, c.Bytes())
+	}
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s) // a string always encodes
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+}
+
+// fleetYAML is fleetJSON's twin for -o yaml.
+func fleetYAML(t *fleetTarget, code int, msg string) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	add := func(k string, v *yaml.Node) {
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
+	}
+	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+	add("profile", str(t.name))
+	if t.addr == "" {
+		add("host", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"})
+	} else {
+		add("host", str(t.addr))
+	}
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(t.out.Bytes()))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			docs = nil
+			add("text", str(t.out.String()))
+			break
+		}
+		docs = append(docs, n.Content[0])
+	}
+	switch {
+	case len(docs) == 1 && docs[0].Kind == yaml.MappingNode:
+		m.Content = append(m.Content, docs[0].Content...)
+	case len(docs) == 1:
+		add("document", docs[0])
+	case len(docs) > 1:
+		add("documents", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: docs})
+	}
+	if code != ExitOK {
+		e := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		e.Content = append(e.Content,
+			str("exit"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(code)},
+			str("message"), str(msg))
+		add("error", e)
+	}
+	return m
+}
