@@ -110,6 +110,7 @@ prompt on a terminal.`,
 		NewCmdSIPPeers(f, nil),
 		NewCmdSpy(f, nil),
 		NewCmdTop(f, nil),
+		NewCmdTrace(f, nil),
 		NewCmdTransfer(f, nil),
 		NewCmdVersion(f, nil),
 	)

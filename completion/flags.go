@@ -20,7 +20,7 @@ var defaultFlagArgs = map[string]ArgKind{
 	"--penalty": ArgNone, "--name": ArgNone, "--reason": ArgNone, "--state-interface": ArgNone,
 	"--uniqueid": ArgNone, "--message": ArgNone,
 	"--filter": ArgNone, "--count": ArgNone, "--for": ArgNone, "--buffer": ArgNone, "--mask": ArgNone,
-	"--tech": ArgNone, "--extra-channel": ArgChannel, "--extra-to": ArgNone, "--from": ArgEndpoint,
+	"--tech": ArgNone, "--extra-channel": ArgChannel, "--extra-to": ArgNone, "--from": ArgEndpoint, "--linkedid": ArgNone,
 	"--file": ArgNone, "--parallel": ArgNone,
 	"--jq": ArgNone, "--columns": ArgNone,
 }

@@ -18,6 +18,7 @@ var subcommandArgs = map[string][]ArgKind{
 	"record stop":    {ArgChannel, ArgNone},
 	"transfer":       {ArgChannel, ArgNone},
 	"spy":            {ArgChannel, ArgNone},
+	"trace":          {ArgChannel, ArgNone},
 	"action":         {ArgAction},
 	"command":        {ArgCLI},
 	"queue status":   {ArgQueue, ArgNone},

@@ -132,6 +132,11 @@ var snapshotSuffixes = []string{
 	"context", "exten", "priority", "uniqueid", "linkedid",
 }
 
+// SnapshotHeader reports whether key is one of the channel snapshot headers
+// Asterisk repeats in every channel event (ChannelState, CallerIDNum,
+// Uniqueid, Linkedid, ... with or without a prefix such as Dest).
+func SnapshotHeader(key string) bool { return snapshotHeader(key) }
+
 func snapshotHeader(key string) bool {
 	k := strings.ToLower(key)
 	for _, s := range snapshotSuffixes {
