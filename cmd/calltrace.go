@@ -339,10 +339,8 @@ var timelineContext = map[string][]string{
 
 func (tl *timeline) write(m *ami.Message, received time.Time) error {
 	at := received
-	if tv := m.Get("EventTV"); tv != "" {
-		if t, err := time.Parse("2006-01-02T15:04:05.000-0700", tv); err == nil {
-			at = t.Local()
-		}
+	if t, ok := eventTV(m); ok {
+		at = t
 	}
 	ch := m.Get("Channel")
 	for _, h := range m.Headers {

@@ -21,6 +21,7 @@ type OriginateOptions struct {
 	WithSession SessionFunc
 	Send        SendFunc
 	Confirm     func(question string) error
+	Note        func(format string, a ...any)
 	// Connection gives the per-action timeout, which --wait adds to the
 	// ringing time.
 	Connection func() (*Connection, error)
@@ -45,6 +46,9 @@ type OriginateOptions struct {
 	// Wait follows the call to its OriginateResponse and reports whether it
 	// was answered.
 	Wait bool
+	// UntilHangup, with Wait, follows an answered call on to its hangup and
+	// reports the cause and the talk time (originate_hangup.go).
+	UntilHangup bool
 }
 
 // originateDefaultRing is Asterisk's own default for Originate's Timeout,
@@ -57,7 +61,7 @@ const originateAnswered = 4 // AST_CONTROL_ANSWER, OriginateResponse's Reason wh
 // originateRun.
 func NewCmdOriginate(f *Factory, runF func(*OriginateOptions) error) *cobra.Command {
 	opts := &OriginateOptions{Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
-		Confirm: f.Confirm, Connection: f.Connection}
+		Confirm: f.Confirm, Note: f.note, Connection: f.Connection}
 	c := &cobra.Command{
 		Use:   "originate CHANNEL (--exten EXTEN --context CONTEXT [--priority P] | --app APP [--data DATA])",
 		Short: "Place a call: ring CHANNEL, then connect it to an extension or an application",
@@ -73,6 +77,10 @@ queued. With --wait, amsh follows the call to its OriginateResponse event
   exit 3  not answered: busy, no answer, congestion, or a failure such as
           a missing extension; the decoded reason is on stderr
   exit 5  no OriginateResponse within --answer-timeout plus --timeout
+
+With --until-hangup as well, an answered call is followed on until the
+channel hangs up; then amsh prints the hangup cause (decoded) and the talk
+time, from the answer to the hangup, and exits 0.
 
 Without --wait, amsh prints Asterisk's reply ("Originate successfully
 queued") and exits.
@@ -119,6 +127,7 @@ says confirm: true; --yes skips the question.`,
 	fl.BoolVar(&opts.EarlyMedia, "early-media", false, "connect on early media (before answer)")
 	fl.StringVar(&opts.ChannelID, "channel-id", "", "Uniqueid `ID` to give the new channel")
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for the outcome: exit 0 answered, 3 not answered")
+	fl.BoolVar(&opts.UntilHangup, "until-hangup", false, "with --wait, follow the answered call to its hangup: print the cause and the talk time")
 	return c
 }
 
@@ -152,9 +161,19 @@ func originateRun(ctx context.Context, opts *OriginateOptions) error {
 		if !opts.Wait {
 			return opts.Renderer().Result(res)
 		}
-		ev, err := opts.await(ctx, s, sub, id)
+		var (
+			hangups = &hangupLog{}
+			keep    func(*ami.Message)
+		)
+		if opts.UntilHangup {
+			keep = hangups.keep
+		}
+		ev, err := opts.await(ctx, s, sub, id, keep)
 		if err != nil {
 			return err
+		}
+		if opts.UntilHangup {
+			return opts.followToHangup(ctx, s, sub, res, ev, hangups)
 		}
 		return opts.report(res, ev)
 	})
@@ -180,6 +199,8 @@ func (o *OriginateOptions) action() (*ami.Message, error) {
 		return nil, usageErrorf("%s: --data goes with --app, not --exten", o.label())
 	case o.AnswerTimeout < 0:
 		return nil, usageErrorf("%s: --answer-timeout %s: must be positive", o.label(), o.AnswerTimeout)
+	case o.UntilHangup && !o.Wait:
+		return nil, usageErrorf("%s: --until-hangup goes with --wait", o.label())
 	}
 	a := ami.NewAction("Originate", "Channel", o.Channel)
 	if o.Exten != "" {
@@ -267,7 +288,8 @@ func commandLabel(words ...string) string {
 
 // await waits for the OriginateResponse that carries id: as long as the
 // call may ring, plus the per-action timeout for Asterisk to report it.
-func (o *OriginateOptions) await(ctx context.Context, s *ami.Session, sub *ami.Subscription, id string) (*ami.Message, error) {
+// Every other event goes to other, when set.
+func (o *OriginateOptions) await(ctx context.Context, s *ami.Session, sub *ami.Subscription, id string, other func(*ami.Message)) (*ami.Message, error) {
 	limit := cmp.Or(o.AnswerTimeout, originateDefaultRing)
 	if c, err := o.Connection(); err == nil {
 		limit += c.Timeout
@@ -286,6 +308,9 @@ func (o *OriginateOptions) await(ctx context.Context, s *ami.Session, sub *ami.S
 			}
 			if strings.EqualFold(ev.Event(), "OriginateResponse") && ev.ActionID() == id {
 				return ev, nil
+			}
+			if other != nil {
+				other(ev)
 			}
 		case <-timer.C:
 			why := "does the AMI user have read permission for call events?"
@@ -307,10 +332,7 @@ func (o *OriginateOptions) report(res *ami.Result, ev *ami.Message) error {
 	reason := strings.TrimSpace(ev.Get("Reason"))
 	code, err := strconv.Atoi(reason)
 	numeric := err == nil
-	answered := code == originateAnswered
-	if !numeric {
-		answered = strings.EqualFold(ev.Response(), "Success")
-	}
+	answered := originateWasAnswered(ev)
 	r := o.Renderer()
 	if o.Format() == "text" {
 		if answered {
