@@ -4,7 +4,9 @@
 #   flat-out  `--count EVENTS | wc -l`, the server as fast as amsh reads: events/s; amsh reads faster
 #             than it renders, so the buffer grows until --buffer stops it (exit 5, loudly)
 #   300k/s    the same with the server paced at 300,000 events/s (RATE): two sizes, RSS must not grow
-#   count     `--count 1000000 | wc -l` at 300k/s: events sent vs written (the first ones included)
+#   count     `--count 1000000 | wc -l` at 300k/s: events written (the first ones included)
+#   sent      a server that sends exactly 1,000,000 events right after the login and hangs up:
+#             events sent vs written (amsh ends with exit 5, connection lost, after writing them)
 #   stalled   `| (sleep 3; wc -l)`, a consumer that pauses 3 s, at 300k/s and at Asterisk's 10k/s
 # Each line gives events written, the exit status, peak RSS and amsh's longest GC stop-the-world
 # pause (from GODEBUG=gctrace=1): a stall of the reader that Asterisk would see.
@@ -23,7 +25,9 @@ replay=$!
 paced=$!
 "$tmp/replay" -listen "127.0.0.1:$((port + 2))" -corpus "$corpus" -rate 10000 2>/dev/null &
 asterisk=$!
-trap 'kill $replay $paced $asterisk 2>/dev/null; rm -rf "$tmp"' EXIT
+"$tmp/replay" -listen "127.0.0.1:$((port + 3))" -corpus "$corpus" -events 1000000 -close 2>/dev/null &
+exact=$!
+trap 'kill $replay $paced $asterisk $exact 2>/dev/null; rm -rf "$tmp"' EXIT
 sleep 0.5
 
 # amsh PORT ARGS... — runs amsh against a replay server under /usr/bin/time and gctrace.
@@ -59,6 +63,7 @@ run "flat-out --count $n" "$port" 'wc -l' --count "$n"
 run "${rate}/s --count $n" $((port + 1)) 'wc -l' --count "$n"
 run "${rate}/s --count $((n / 10))" $((port + 1)) 'wc -l' --count "$((n / 10))"
 run "${rate}/s count 1000000" $((port + 1)) 'wc -l' --count 1000000
+run "sent 1000000, then closed" $((port + 3)) 'wc -l'
 run "${rate}/s stalled 3s" $((port + 1)) '(sleep 3; wc -l)' --count 1000000
 run "${rate}/s stalled 3s, 1GiB" $((port + 1)) '(sleep 3; wc -l)' --count 1000000 --buffer 1GiB
 run "${rate}/s stalled 3s, --drop" $((port + 1)) '(sleep 3; wc -l)' --count 1000000 --drop

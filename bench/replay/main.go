@@ -25,6 +25,7 @@ func main() {
 	corpus := flag.String("corpus", "", "gzipped AMI stream whose events are replayed")
 	n := flag.Int("events", 0, "events to send per connection (0: until the client hangs up)")
 	rate := flag.Int("rate", 0, "events per second per connection (0: as fast as the client reads)")
+	hangUp := flag.Bool("close", false, "close the connection once -events are sent, instead of waiting for the client")
 	flag.Parse()
 	events, err := loadEvents(*corpus)
 	if err != nil {
@@ -40,7 +41,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		go serve(c, events, *n, *rate)
+		go serve(c, events, *n, *rate, *hangUp)
 	}
 }
 
@@ -70,7 +71,7 @@ func loadEvents(path string) ([][]byte, error) {
 	return events, nil
 }
 
-func serve(c net.Conn, events [][]byte, n, rate int) {
+func serve(c net.Conn, events [][]byte, n, rate int, hangUp bool) {
 	defer c.Close()
 	r := bufio.NewReader(c)
 	io.WriteString(c, "Asterisk Call Manager/11.0.0\r\n")
@@ -106,7 +107,9 @@ func serve(c net.Conn, events [][]byte, n, rate int) {
 			return
 		}
 	}
-	w.Flush()
+	if w.Flush() != nil || hangUp {
+		return
+	}
 	io.Copy(io.Discard, r) // wait for the client to leave
 }
 
