@@ -94,6 +94,14 @@ func (m *Model) Apply(e *ami.Message, now time.Time) {
 				c.AppData = v
 			}
 		}
+	case "originateresponse":
+		// An originated channel that runs an application (not dialplan)
+		// gets no Newexten for it: the answer names the application.
+		if c := m.channels[e.Get("Uniqueid")]; c != nil && strings.EqualFold(e.Get("Response"), "Success") {
+			if app := e.Get("Application"); app != "" {
+				c.Application, c.AppData, c.seen = app, e.Get("Data"), now
+			}
+		}
 	case "rename":
 		m.rename(e, now)
 	case "hangup":

@@ -838,3 +838,24 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestOriginateResponseNamesTheApplication: an originated channel that runs
+// an application gets no Newexten for it; the OriginateResponse says which.
+func TestOriginateResponseNamesTheApplication(t *testing.T) {
+	m := New()
+	clk := newClock(100 * time.Millisecond)
+	out := leg{name: "Local/long@amsh-00000001;1", uid: "1796028015.30", context: "amsh", exten: "long", priority: 1}
+	m.Apply(event("Newchannel", out.with(0).snapshot("")), clk.tick())
+	m.Apply(event("Newexten", out.with(6).snapshot(""), kv("Extension", "long", "Application", "AppDial2", "AppData", "(Outgoing Line)")), clk.tick())
+	failed := event("OriginateResponse", kv("Response", "Failure", "Channel", out.name, "Application", "Other", "Data", "1", "Uniqueid", out.uid))
+	m.Apply(failed, clk.tick())
+	if c := m.Channels(clk.now); len(c) != 1 || c[0].Application != "AppDial2" {
+		t.Fatalf("after a failed OriginateResponse: %+v; want the application unchanged", c)
+	}
+	m.Apply(event("OriginateResponse", kv("Response", "Success", "Channel", out.name, "Context", "", "Exten", "",
+		"Application", "Wait", "Data", "600", "Reason", "4", "Uniqueid", out.uid)), clk.tick())
+	c := m.Channels(clk.now)
+	if len(c) != 1 || c[0].Application != "Wait" || c[0].AppData != "600" {
+		t.Errorf("channels %+v; want Wait(600)", c)
+	}
+}
