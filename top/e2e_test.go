@@ -1,0 +1,392 @@
+package top_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/internal/pty"
+	"github.com/amsh/amsh/internal/sandboxtest"
+)
+
+// vt is a tiny terminal: a grid of runes fed with what amsh writes. It
+// knows the cursor moves, erases and insert-character that tcell sends for
+// xterm, and ignores attributes, modes and titles: enough to read the
+// screen of a program that redraws only the cells that changed.
+type vt struct {
+	mu         sync.Mutex
+	rows, cols int
+	grid       [][]rune
+	x, y       int
+	state      int // 0 text, 1 after ESC, 2 CSI, 3 OSC, 4 OSC after ESC, 5 charset
+	params     []byte
+	pending    []byte // an incomplete UTF-8 sequence
+}
+
+func newVT(rows, cols int) *vt {
+	v := &vt{}
+	v.resize(rows, cols)
+	return v
+}
+
+// resize changes the grid's size, keeping what fits.
+func (v *vt) resize(rows, cols int) {
+	g := make([][]rune, rows)
+	for y := range g {
+		g[y] = make([]rune, cols)
+		for x := range g[y] {
+			g[y][x] = ' '
+			if y < len(v.grid) && x < len(v.grid[y]) {
+				g[y][x] = v.grid[y][x]
+			}
+		}
+	}
+	v.grid, v.rows, v.cols = g, rows, cols
+	v.x, v.y = min(v.x, cols-1), min(v.y, rows-1)
+}
+
+func (v *vt) Write(p []byte) (int, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, b := range p {
+		v.byte(b)
+	}
+	return len(p), nil
+}
+
+func (v *vt) byte(b byte) {
+	switch v.state {
+	case 1:
+		switch b {
+		case '[':
+			v.state, v.params = 2, v.params[:0]
+		case ']':
+			v.state = 3
+		case '(', ')':
+			v.state = 5
+		default:
+			v.state = 0
+		}
+		return
+	case 2:
+		if b >= 0x40 && b <= 0x7e {
+			v.csi(b)
+			v.state = 0
+		} else {
+			v.params = append(v.params, b)
+		}
+		return
+	case 3:
+		if b == 0x07 {
+			v.state = 0
+		} else if b == 0x1b {
+			v.state = 4
+		}
+		return
+	case 4:
+		v.state = 0 // ESC \ ends the OSC
+		return
+	case 5:
+		v.state = 0
+		return
+	}
+	switch {
+	case b == 0x1b:
+		v.state = 1
+	case b == '\r':
+		v.x = 0
+	case b == '\n':
+		v.y = min(v.y+1, v.rows-1)
+	case b == '\b':
+		v.x = max(v.x-1, 0)
+	case b < 0x20:
+	default:
+		v.pending = append(v.pending, b)
+		if !utf8.FullRune(v.pending) {
+			return
+		}
+		r, _ := utf8.DecodeRune(v.pending)
+		v.pending = v.pending[:0]
+		if v.x >= v.cols {
+			v.x, v.y = 0, min(v.y+1, v.rows-1)
+		}
+		v.grid[v.y][v.x] = r
+		v.x++
+	}
+}
+
+func (v *vt) csi(final byte) {
+	ps := strings.TrimLeft(string(v.params), "?>=<")
+	var n []int
+	for _, f := range strings.Split(ps, ";") {
+		i, _ := strconv.Atoi(f)
+		n = append(n, i)
+	}
+	arg := func(i, def int) int {
+		if i < len(n) && n[i] > 0 {
+			return n[i]
+		}
+		return def
+	}
+	if len(v.params) > 0 && strings.ContainsAny(string(v.params[:1]), "?>=<") {
+		return // modes and queries
+	}
+	clear := func(y, from, to int) {
+		for x := from; x < to && x < v.cols; x++ {
+			v.grid[y][x] = ' '
+		}
+	}
+	switch final {
+	case 'H', 'f':
+		v.y, v.x = min(arg(0, 1), v.rows)-1, min(arg(1, 1), v.cols)-1
+	case 'A':
+		v.y = max(v.y-arg(0, 1), 0)
+	case 'B':
+		v.y = min(v.y+arg(0, 1), v.rows-1)
+	case 'C':
+		v.x = min(v.x+arg(0, 1), v.cols-1)
+	case 'D':
+		v.x = max(v.x-arg(0, 1), 0)
+	case 'G':
+		v.x = min(arg(0, 1), v.cols) - 1
+	case 'd':
+		v.y = min(arg(0, 1), v.rows) - 1
+	case 'K':
+		switch arg(0, 0) {
+		case 0:
+			clear(v.y, v.x, v.cols)
+		case 1:
+			clear(v.y, 0, v.x+1)
+		case 2:
+			clear(v.y, 0, v.cols)
+		}
+	case 'J':
+		switch arg(0, 0) {
+		case 0:
+			clear(v.y, v.x, v.cols)
+			for y := v.y + 1; y < v.rows; y++ {
+				clear(y, 0, v.cols)
+			}
+		case 2, 3:
+			for y := range v.rows {
+				clear(y, 0, v.cols)
+			}
+		}
+	case '@':
+		if v.x >= v.cols {
+			return
+		}
+		k := min(arg(0, 1), v.cols-v.x)
+		row := v.grid[v.y]
+		copy(row[v.x+k:], row[v.x:])
+		clear(v.y, v.x, v.x+k)
+	}
+}
+
+// lines is the screen, one string a row, trailing blanks trimmed.
+func (v *vt) lines() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := make([]string, v.rows)
+	for y, r := range v.grid {
+		out[y] = strings.TrimRight(string(r), " ")
+	}
+	return out
+}
+
+// TestTopTerminal runs the built amsh top on an 80x24 pseudo-terminal
+// against the sandbox: a new call's row appears and its time ticks; /, h,
+// y hang it up in Asterisk; Tab, /103, p, y pause a queue member and p, y
+// unpause it; a resize to 100x30 redraws the whole screen; q exits 0.
+func TestTopTerminal(t *testing.T) {
+	sb := sandboxtest.Get(t)
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no pseudo-terminals here")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	bin := filepath.Join(t.TempDir(), "amsh")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/amsh/amsh").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cfg := ami.Config{Addr: sb.Addr, Username: sb.User, Secret: sb.Secret}
+	own, err := ami.Dial(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A caller number of this run's own marks its call.
+	num := fmt.Sprintf("8%06d", time.Now().UnixNano()/1e3%1e6)
+	const member, queue = "Local/103@amsh-agents", "sales"
+	t.Cleanup(func() {
+		// Whatever happened: the member unpaused, this run's call hung up.
+		// (A cleanup, not a defer, so it runs before the session closes.)
+		defer own.Close()
+		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer ccancel()
+		own.Send(cctx, ami.NewAction("QueuePause", "Interface", member, "Queue", queue, "Paused", "false"))
+		for _, l := range strings.Split(sb.Rx(t, "core show channels concise"), "\n") {
+			if strings.Contains(l, num) {
+				name, _, _ := strings.Cut(l, "!")
+				own.Send(cctx, ami.NewAction("Hangup", "Channel", name))
+			}
+		}
+	})
+
+	c := exec.Command(bin, "--config", filepath.Join(sb.Dir, "profiles.yaml"), "top")
+	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TERM=xterm-256color", "NO_COLOR=1"}
+	term, err := pty.Start(c, 24, 80)
+	if errors.Is(err, pty.ErrUnsupported) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	scr := newVT(24, 80)
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := term.Read(buf)
+			scr.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	exited := make(chan error, 1)
+	go func() { exited <- c.Wait() }()
+	t.Cleanup(func() {
+		c.Process.Kill()
+		term.Close()
+		if t.Failed() {
+			t.Logf("the screen at the end:\n%s", strings.Join(scr.lines(), "\n"))
+		}
+	})
+	typ := func(s string) {
+		t.Helper()
+		if _, err := term.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// waitFor polls the screen until cond holds, failing after d.
+	waitFor := func(what string, d time.Duration, cond func([]string) bool) []string {
+		t.Helper()
+		deadline := time.Now().Add(d)
+		for {
+			ls := scr.lines()
+			if cond(ls) {
+				return ls
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the screen never showed %s within %s:\n%s", what, d, strings.Join(ls, "\n"))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	has := func(re string) func([]string) bool {
+		rx := regexp.MustCompile(re)
+		return func(ls []string) bool { return rx.MatchString(strings.Join(ls, "\n")) }
+	}
+
+	waitFor("the title", 15*time.Second, has(`(?m)^amsh top  profile sandbox \(`+regexp.QuoteMeta(sb.Addr)+`\) +\d\d:\d\d:\d\d$`))
+	waitFor("the queues pane", 10*time.Second, has(`(?m)^Queues \d+`))
+
+	// 1. A new call's row appears, and its Time cell ticks.
+	if _, err := own.Send(ctx, ami.NewAction("Originate", "Channel", "Local/long@amsh", "Application", "Wait",
+		"Data", "600", "Async", "true", "CallerID", "<"+num+">")); err != nil {
+		t.Fatalf("originate: %v", err)
+	}
+	rowTime := regexp.MustCompile(`(?m)^Local/long\S* .*\b` + num + `\b.* (\d+:\d\d)$`)
+	first := rowTime.FindStringSubmatch(strings.Join(waitFor("the call's row", 10*time.Second, has(rowTime.String())), "\n"))[1]
+	waitFor("the call's time move on from "+first, 5*time.Second, func(ls []string) bool {
+		m := rowTime.FindStringSubmatch(strings.Join(ls, "\n"))
+		return m != nil && m[1] != first
+	})
+
+	// 2. Filter on the number, h, y: Asterisk has no channel of it left.
+	typ("/" + num + "\r")
+	waitFor("the filter", 5*time.Second, has(`(?m)^Channels 2\b.*  filter /`+num+`$`))
+	typ("h")
+	waitFor("the hangup question", 5*time.Second, has(`(?m)^hang up Local/long@amsh-[0-9a-f]+;[12]\? \[y/N\]`))
+	if !strings.Contains(sb.Rx(t, "core show channels concise"), num) {
+		t.Fatal("the call is not up before y")
+	}
+	typ("y")
+	for deadline := time.Now().Add(10 * time.Second); strings.Contains(sb.Rx(t, "core show channels concise"), num); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the call is still up after h, y:\n%s", strings.Join(scr.lines(), "\n"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitFor("the rows gone", 5*time.Second, has(`(?m)^Channels 0\b.*  filter /`+num+`$`))
+
+	// 3. Tab to the queues, select 103 by a filter, p, y: paused in
+	// Asterisk; p, y again: unpaused.
+	paused := regexp.MustCompile(`\(` + regexp.QuoteMeta(member) + `\)[^\n]*\(paused`)
+	if paused.MatchString(sb.Rx(t, "queue show "+queue)) {
+		t.Fatalf("%s is paused in %s before the test", member, queue)
+	}
+	typ("\x1b") // clear the filter
+	waitFor("the filter cleared", 5*time.Second, has(`(?m)^Channels \d+$`))
+	typ("\t/103\r")
+	waitFor("the filtered queues", 5*time.Second, has(`(?m)^  Agent Three `+regexp.QuoteMeta(member)))
+	typ("j")
+	for i, want := range []bool{true, false} {
+		verb := "pause"
+		if !want {
+			verb = "unpause"
+		}
+		typ("p")
+		waitFor("the "+verb+" question", 5*time.Second, has(`(?m)^`+verb+` `+regexp.QuoteMeta(member)+` in `+queue+`\? \[y/N\]`))
+		typ("y")
+		for deadline := time.Now().Add(10 * time.Second); paused.MatchString(sb.Rx(t, "queue show "+queue)) != want; {
+			if time.Now().After(deadline) {
+				t.Fatalf("p, y #%d: %s not %sd in Asterisk:\n%s", i+1, member, verb, strings.Join(scr.lines(), "\n"))
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		// The member's row follows the event before the next p.
+		waitFor("the member's row "+verb+"d", 5*time.Second, func(ls []string) bool {
+			for _, l := range ls {
+				if strings.HasPrefix(l, "  Agent Three "+member) {
+					return strings.Contains(l, " paused") == want
+				}
+			}
+			return false
+		})
+	}
+
+	// 4. A resize to 100x30 redraws the whole screen at the new size.
+	scr.mu.Lock()
+	scr.resize(30, 100)
+	scr.mu.Unlock()
+	if err := pty.SetSize(term, 30, 100); err != nil {
+		t.Fatal(err)
+	}
+	big := waitFor("the screen at 100x30", 5*time.Second, func(ls []string) bool {
+		return regexp.MustCompile(`^amsh top .* \d\d:\d\d:\d\d$`).MatchString(ls[0]) && len(ls[0]) == 100 &&
+			ls[29] != "" // the footer, on a row the 80x24 screen did not have
+	})
+	t.Logf("100x30:\n%s", strings.Join(big, "\n"))
+
+	// 5. q ends top with status 0.
+	typ("q")
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("amsh top exited: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("q did not end amsh top within 5 s")
+	}
+}
