@@ -70,22 +70,26 @@ func appendTerminalSafe(b []byte, s string, stripSGR bool) []byte {
 			i++
 			continue
 		}
-		rn, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case rn == utf8.RuneError && size == 1:
-			if c <= 0x9f {
-				b = appendHexEscape(b, c)
-			} else {
-				b = append(b, c)
-			}
-		case rn <= 0x9f:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[rn>>4], hexDigits[rn&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
+		var size int
+		b, size = appendNonASCII(b, s[i:])
 		i += size
 	}
 	return b
+}
+
+// appendNonASCII appends the character s starts with (its first byte is
+// not ASCII) and returns how many bytes it took: a C1 control
+// (U+0080–U+009F) as \u00NN, a byte 0x80–0x9F that is not UTF-8 as \xNN,
+// anything else as it is.
+func appendNonASCII(b []byte, s string) ([]byte, int) {
+	rn, size := utf8.DecodeRuneInString(s)
+	switch {
+	case rn == utf8.RuneError && size == 1 && s[0] <= 0x9f:
+		return appendHexEscape(b, s[0]), 1
+	case rn >= 0x80 && rn <= 0x9f:
+		return append(b, '\\', 'u', '0', '0', hexDigits[rn>>4], hexDigits[rn&0xf]), size
+	}
+	return append(b, s[:size]...), size
 }
 
 func appendHexEscape(b []byte, c byte) []byte {

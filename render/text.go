@@ -265,15 +265,8 @@ func appendVisible(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		rn, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case rn == utf8.RuneError && size == 1 && c <= 0x9f:
-			b = appendHexEscape(b, c)
-		case rn >= 0x80 && rn <= 0x9f:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[rn>>4], hexDigits[rn&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
+		var size int
+		b, size = appendNonASCII(b, s[i:])
 		i += size
 	}
 	return b
