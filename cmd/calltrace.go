@@ -264,24 +264,23 @@ func (tr *callTracker) add(uid string) {
 func (tr *callTracker) observe(m *ami.Message) (mine, done bool) {
 	type party struct{ uid, lid string }
 	parties := map[string]*party{}
+	// of returns the party whose headers start with prefix.
+	of := func(prefix string) *party {
+		p := parties[prefix]
+		if p == nil {
+			p = &party{}
+			parties[prefix] = p
+		}
+		return p
+	}
 	for _, h := range m.Headers {
 		k := strings.ToLower(h.Key)
 		switch {
 		case strings.HasSuffix(k, "linkedid"):
-			p := parties[strings.TrimSuffix(k, "linkedid")]
-			if p == nil {
-				p = &party{}
-				parties[strings.TrimSuffix(k, "linkedid")] = p
-			}
-			p.lid = h.Value
+			of(strings.TrimSuffix(k, "linkedid")).lid = h.Value
 			mine = mine || tr.ids[h.Value]
 		case strings.HasSuffix(k, "uniqueid") && !strings.HasPrefix(k, "bridge"):
-			p := parties[strings.TrimSuffix(k, "uniqueid")]
-			if p == nil {
-				p = &party{}
-				parties[strings.TrimSuffix(k, "uniqueid")] = p
-			}
-			p.uid = h.Value
+			of(strings.TrimSuffix(k, "uniqueid")).uid = h.Value
 			mine = mine || tr.live[h.Value]
 		}
 	}
