@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -61,34 +59,6 @@ func seqLines(t *testing.T, out string, total string) (seqs []string, events []m
 	return seqs, events
 }
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// amshBinary builds amsh once for the tests that run it as a process: a
-// race-instrumented test binary reads too slowly to stand for amsh under a
-// real flood.
-func amshBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "amsh-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "amsh")
-		if out, err := exec.Command("go", "build", "-o", binPath, "github.com/amsh/amsh").CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
 // TestEventsSandboxFloodStalled: a real Asterisk floods 50,000 UserEvents
 // (with their VarSet and Newexten companions, about 300,000 events) into
 // `amsh events` while its consumer stalls for 3 s; then SIGTERM. Every
@@ -98,7 +68,7 @@ func TestEventsSandboxFloodStalled(t *testing.T) {
 	const total = 50000
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	c := exec.Command(amshBinary(t), "--config", cfg, "-o", "json", "events", "--filter", "UserEvent=AmshTest")
+	c := exec.Command(sandboxtest.BuildAmsh(t), "--config", cfg, "-o", "json", "events", "--filter", "UserEvent=AmshTest")
 	var stderr syncBuffer
 	c.Stderr = &stderr
 	stdout, err := c.StdoutPipe()

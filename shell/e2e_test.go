@@ -85,10 +85,7 @@ func TestTerminalSession(t *testing.T) {
 	if _, err := os.Stat("/dev/ptmx"); err != nil {
 		t.Skip("no pseudo-terminals here")
 	}
-	bin := filepath.Join(t.TempDir(), "amsh")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/amsh/amsh").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := sandboxtest.BuildAmsh(t)
 	state := t.TempDir()
 	c := exec.Command(bin, "--config", filepath.Join(sb.Dir, "profiles.yaml"))
 	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TERM=xterm", "XDG_STATE_HOME=" + state}

@@ -216,10 +216,7 @@ func TestTopTerminal(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	bin := filepath.Join(t.TempDir(), "amsh")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/amsh/amsh").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := sandboxtest.BuildAmsh(t)
 	cfg := ami.Config{Addr: sb.Addr, Username: sb.User, Secret: sb.Secret}
 	own, err := ami.Dial(ctx, cfg)
 	if err != nil {

@@ -115,3 +115,15 @@ func (s *Sandbox) Rx(t testing.TB, command string) string {
 	}
 	return string(out)
 }
+
+// BuildAmsh builds the amsh binary into a folder of the test's and returns
+// its path, for tests that run amsh as a process (on a pty, or under a real
+// flood where a race-instrumented test binary would read too slowly).
+func BuildAmsh(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "amsh")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/amsh/amsh").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
