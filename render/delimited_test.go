@@ -2,6 +2,9 @@ package render
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/amsh/amsh/ami"
@@ -52,5 +55,29 @@ func TestJQResults(t *testing.T) {
 		if _, err := ParseJQ(bad); err == nil {
 			t.Errorf("ParseJQ(%q): no error", bad)
 		}
+	}
+}
+
+// An expression that never ends stops: at the output bound, or when its
+// context is cancelled (Ctrl-C), with nothing of the run kept.
+func TestJQRunaway(t *testing.T) {
+	q, err := ParseJQ(`repeat("0123456789abcdef")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.AppendResults([]byte("kept\n"), []byte(`{}`))
+	var je *JQError
+	if !errors.As(err, &je) || !strings.Contains(err.Error(), "64MiB") {
+		t.Errorf("repeat: error %v, want a *JQError naming the 64MiB bound", err)
+	}
+	if string(got) != "kept\n" {
+		t.Errorf("repeat: kept %d bytes, want only what was there before", len(got))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	q, _ = ParseJQ(`def f: f; f`)
+	if _, err := q.WithContext(ctx).AppendResults(nil, []byte(`{}`)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled recursion: error %v, want context.Canceled", err)
 	}
 }

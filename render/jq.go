@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +20,13 @@ import (
 type JQ struct {
 	expr string
 	code *gojq.Code
+	ctx  context.Context // ends a run early (Ctrl-C); nil is never
 }
+
+// jqMaxOutput bounds what the expression may print for one document: an
+// expression that never ends (repeat, range(infinite)) stops with an error
+// instead of filling memory.
+const jqMaxOutput = 64 << 20
 
 // ParseJQ parses and compiles expr. Its error says what is wrong with the
 // expression, for a usage error before anything is dialled.
@@ -39,6 +46,14 @@ func ParseJQ(expr string) (*JQ, error) {
 	return &JQ{expr: expr, code: code}, nil
 }
 
+// WithContext returns q bound to ctx: a run stops with ctx's error when ctx
+// is done, so Ctrl-C ends an expression that loops.
+func (q *JQ) WithContext(ctx context.Context) *JQ {
+	c := *q
+	c.ctx = ctx
+	return &c
+}
+
 // String is the expression as given.
 func (q *JQ) String() string { return q.expr }
 
@@ -55,6 +70,11 @@ func (e *JQError) Unwrap() error { return e.Err }
 // AppendResults runs the expression on the JSON documents in doc (one, or
 // several for JSON Lines) and appends the results to b.
 func (q *JQ) AppendResults(b, doc []byte) ([]byte, error) {
+	ctx := q.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	start := len(b)
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber() // gojq takes json.Number: big integers stay exact
 	for {
@@ -64,13 +84,16 @@ func (q *JQ) AppendResults(b, doc []byte) ([]byte, error) {
 		} else if err != nil {
 			return b, &JQError{Expr: q.expr, Err: fmt.Errorf("input is not JSON: %w", err)}
 		}
-		iter := q.code.Run(v)
+		iter := q.code.RunWithContext(ctx, v)
 		for {
 			r, ok := iter.Next()
 			if !ok {
 				break
 			}
 			if err, isErr := r.(error); isErr {
+				if ctx.Err() != nil {
+					return b, ctx.Err()
+				}
 				var he *gojq.HaltError
 				if errors.As(err, &he) && he.Value() == nil {
 					return b, nil // halt: stop quietly, as jq does
@@ -87,6 +110,9 @@ func (q *JQ) AppendResults(b, doc []byte) ([]byte, error) {
 				b = append(b, out...)
 			}
 			b = append(b, '\n')
+			if len(b)-start > jqMaxOutput {
+				return b[:start], &JQError{Expr: q.expr, Err: errors.New("more than 64MiB of output; stopped (does the expression end?)")}
+			}
 		}
 	}
 }
