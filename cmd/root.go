@@ -187,6 +187,9 @@ func (f *Factory) preRun(c *cobra.Command, _ []string) error {
 	if err := f.validateGlobal(); err != nil {
 		return err
 	}
+	if f.Global.jq != nil {
+		f.Global.jq = f.Global.jq.WithContext(c.Context())
+	}
 	return f.fleet(c)
 }
 
