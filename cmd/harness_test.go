@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -22,6 +23,7 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 type run struct {
 	Args  []string
 	TTY   bool              // stdin, stdout and stderr are terminals (width 100)
+	Width int               // the terminal's width when TTY, if not 100
 	Env   map[string]string // the whole environment amsh sees
 	Stdin string
 
@@ -40,7 +42,7 @@ func (r *run) exec(t *testing.T) *run {
 		Getenv: func(k string) string { return env[k] },
 	}
 	if r.TTY {
-		ios.Width = 100
+		ios.Width = cmp.Or(r.Width, 100)
 	}
 	f := NewFactory(ios)
 	f.ReadSecret = nil // never prompt in tests

@@ -28,6 +28,14 @@ type QueueStatusOptions struct {
 var (
 	queueMemberColumns = []string{"Member", "Interface", "Status", "Paused", "In call", "Calls", "Penalty", "Membership"}
 	queueCallerColumns = []string{"Position", "Channel", "Caller ID", "Wait", "Priority"}
+
+	// On a narrow terminal the last of these are hidden first (README,
+	// Tables that fit the terminal). The interface is what pause and remove
+	// take, so it outranks the counters.
+	queueMemberRanking = render.Ranking{Keys: 2, Names: []string{"Member", "Status",
+		"Paused", "In call", "Interface", "Calls", "Penalty", "Membership"}}
+	queueCallerRanking = render.Ranking{Keys: 2, Names: []string{"Position", "Channel",
+		"Wait", "Caller ID", "Priority"}}
 )
 
 // NewCmdQueueStatus is `amsh queue status`; runF, when set, runs instead of
@@ -85,15 +93,17 @@ func queueStatusRun(ctx context.Context, opts *QueueStatusOptions) error {
 			return nil
 		}
 		for _, q := range queues {
-			cols, rows := queueMemberColumns, q.members
-			if len(rows) == 0 {
-				cols = []string{"No members"}
+			var err error
+			if len(q.members) == 0 {
+				err = r.Table(q.title(), []string{"No members"}, nil)
+			} else {
+				err = r.RankedTable(q.title(), queueMemberRanking, queueMemberColumns, q.members)
 			}
-			if err := r.Table(q.title(), cols, rows); err != nil {
+			if err != nil {
 				return err
 			}
 			if len(q.callers) > 0 {
-				if err := r.Table("Callers waiting in "+q.name, queueCallerColumns, q.callers); err != nil {
+				if err := r.RankedTable("Callers waiting in "+q.name, queueCallerRanking, queueCallerColumns, q.callers); err != nil {
 					return err
 				}
 			}

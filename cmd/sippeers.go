@@ -28,6 +28,10 @@ type SIPPeersOptions struct {
 // the same whichever channel driver answered.
 var sipPeerColumns = []string{"Name", "Tech", "Status", "Contact", "Channels"}
 
+// sipPeerRanking hides Tech first on a narrow terminal (one driver answers,
+// so it is the same in every row), then Channels; a long Contact is cut.
+var sipPeerRanking = render.Ranking{Keys: 2, Names: []string{"Name", "Status", "Contact", "Channels", "Tech"}}
+
 // NewCmdSIPPeers is `amsh sippeers`; runF, when set, runs instead of
 // sipPeersRun.
 func NewCmdSIPPeers(f *Factory, runF func(*SIPPeersOptions) error) *cobra.Command {
@@ -102,7 +106,7 @@ func sipPeersRun(ctx context.Context, opts *SIPPeersOptions) error {
 			}
 			return nil
 		}
-		return opts.Renderer().Table("", sipPeerColumns, sipPeerRows(res.Events))
+		return opts.Renderer().RankedTable("", sipPeerRanking, sipPeerColumns, sipPeerRows(res.Events))
 	})
 }
 

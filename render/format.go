@@ -203,10 +203,31 @@ func (r *Renderer) Message(m *ami.Message) error {
 }
 
 // Table renders rows under columns, for the tables cmd/ builds itself
-// (profiles list, sippeers). Text fits the table to Width or falls back to
-// vertical blocks; json and yaml write an array of objects keyed by column
-// (the title is left out); raw writes the text form without colour.
+// (profiles list, hangup). Text wider than Width falls back to vertical
+// blocks; json and yaml write an array of objects keyed by column (the title
+// is left out); raw writes the text form without colour.
 func (r *Renderer) Table(title string, cols []string, rows [][]string) error {
+	return r.table(title, nil, cols, rows)
+}
+
+// Ranking orders the columns of a table cmd/ builds, most useful first, so
+// that text wider than Width is fitted as event lists are: long cells cut,
+// the last ranked columns hidden and named in one line. The first Keys
+// names are its key columns, always shown and never cut; only when they
+// alone do not fit is the table printed as vertical blocks. Names match
+// columns case-insensitively; a column it does not name ranks after those
+// it does.
+type Ranking struct {
+	Keys  int
+	Names []string
+}
+
+// RankedTable is Table for a table with a Ranking (queue status, sippeers).
+func (r *Renderer) RankedTable(title string, rank Ranking, cols []string, rows [][]string) error {
+	return r.table(title, &listOrder{key: rank.Keys, names: rank.Names}, cols, rows)
+}
+
+func (r *Renderer) table(title string, order *listOrder, cols []string, rows [][]string) error {
 	var err error
 	switch r.opts.Format {
 	case JSON:
@@ -217,7 +238,7 @@ func (r *Renderer) Table(title string, cols []string, rows [][]string) error {
 		err = r.delimitedTable(cols, rows)
 	default:
 		cols, rows = chooseColumns(r.opts.Columns, cols, rows)
-		t := &table{title: title, cols: cols, rows: rows}
+		t := &table{title: title, cols: cols, rows: rows, fit: order != nil, order: order}
 		r.buf = r.buf[:0]
 		if r.docs > 0 {
 			r.buf = append(r.buf, '\n')

@@ -593,3 +593,34 @@ func FuzzMessage(f *testing.F) {
 		}
 	})
 }
+
+// A table with a Ranking is fitted like an event list: its last ranked
+// columns hidden and named, a long cell cut; vertical only when its key
+// columns alone do not fit.
+func TestRankedTable(t *testing.T) {
+	cols := []string{"Name", "Tech", "Status", "Contact"}
+	rows := [][]string{{"alice", "PJSIP", "In use", "alice/sip:alice@192.0.2.10:5060;transport=tls"}}
+	rank := Ranking{Keys: 2, Names: []string{"Name", "Status", "Contact", "Tech"}}
+	for _, tc := range []struct {
+		width int
+		want  string
+	}{
+		{0, "Name   Tech   Status  Contact\nalice  PJSIP  In use  alice/sip:alice@192.0.2.10:5060;transport=tls\n"},
+		// 5+2+6+2+30 = 45: Contact cut to 30, Tech hidden.
+		{45, "Name   Status  Contact\nalice  In use  alice/sip:alice@192.0.2.10:50…\n" +
+			"(hidden: Tech; -o json shows all)\n"},
+		// Room left over widens Contact back.
+		{50, "Name   Status  Contact\nalice  In use  alice/sip:alice@192.0.2.10:5060;tr…\n" +
+			"(hidden: Tech; widen the terminal or use -o json)\n"},
+		// Name and Status need 5+2+6 = 13 columns.
+		{12, "Name:    alice\nTech:    PJSIP\nStatus:  In use\nContact: alice/sip:alice@192.0.2.10:5060;transport=tls\n"},
+	} {
+		var buf bytes.Buffer
+		if err := New(&buf, Options{Width: tc.width}).RankedTable("", rank, cols, rows); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != tc.want {
+			t.Errorf("width %d:\n got %q\nwant %q", tc.width, buf.String(), tc.want)
+		}
+	}
+}

@@ -10,11 +10,11 @@ import (
 )
 
 // A table is printed as a grid when it fits the terminal. A wrapped grid is
-// unreadable, so a wider one is fitted when it is an event list (see
-// fitTable): long cells cut, the least useful columns hidden and named in
-// one line under it. A table that cannot be fitted (its key columns alone
-// are too wide, or cmd/ built it and chose its columns itself) is printed
-// as one vertical Key: Value block per row instead.
+// unreadable, so a wider one is fitted when it is an event list or cmd/
+// ranked its columns (see fitTable): long cells cut, the least useful
+// columns hidden and named in one line under it. A table that cannot be
+// fitted (its key columns alone are too wide, or cmd/ built it without a
+// Ranking) is printed as one vertical Key: Value block per row instead.
 type table struct {
 	title string
 	cols  []string
@@ -22,10 +22,12 @@ type table struct {
 	// sparse tables come from events; an empty cell is usually a header the
 	// event did not carry, so vertical blocks leave it out.
 	sparse bool
-	// fit is set on event lists: too wide, they are fitted to the width.
-	// event, the name of their events, chooses the column order for that.
+	// fit is set on event lists and ranked tables: too wide, they are
+	// fitted to the width. The column order for that is order, else the
+	// listOrder of event, the name of an event list's events.
 	fit   bool
 	event string
+	order *listOrder
 }
 
 // eventNoise are the headers left out of event tables. Response stays: the
@@ -347,6 +349,9 @@ func rankColumns(t *table) (rank []int, keys int) {
 		return -1
 	}
 	lo, ok := listOrders[asciiLower(t.event)]
+	if t.order != nil {
+		lo, ok = *t.order, true
+	}
 	if ok {
 		for _, name := range lo.names[:lo.key] {
 			if i := lookup(name); i >= 0 {
