@@ -49,6 +49,7 @@ func NewReadlineEditor(opts ReadlineOptions) (Editor, error) {
 		HistorySearchFold:      true,
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "exit",
+		FuncGetWidth:           screenWidth,
 	}
 	if opts.Complete != nil {
 		cfg.AutoComplete = ac
@@ -63,6 +64,16 @@ func NewReadlineEditor(opts ReadlineOptions) (Editor, error) {
 		rl.SaveHistory(l)
 	}
 	return &rlEditor{rl: rl, hist: hist}, herr
+}
+
+// screenWidth is the terminal's width, or 80 when the terminal reports none:
+// a pty whose size was never set says 0 columns, and readline then rings
+// the bell at every Tab instead of completing.
+func screenWidth() int {
+	if w := readline.GetScreenWidth(); w > 0 {
+		return w
+	}
+	return 80
 }
 
 func (e *rlEditor) Readline() (string, error) {

@@ -59,3 +59,15 @@ func TestCompleterFixesCase(t *testing.T) {
 		t.Error("a fix applied twice")
 	}
 }
+
+// Without a terminal size (here stdout is not a terminal; a pty whose size
+// was never set says 0 columns) readline is given 80 columns, so Tab lists
+// candidates instead of ringing the bell.
+func TestScreenWidthWithoutSize(t *testing.T) {
+	if w := readline.GetScreenWidth(); w > 0 {
+		t.Skipf("stdout is a terminal %d columns wide: the fallback is not reached", w)
+	}
+	if w := screenWidth(); w != 80 {
+		t.Errorf("screenWidth() = %d with no terminal size, want 80", w)
+	}
+}
