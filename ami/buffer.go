@@ -13,13 +13,17 @@ import (
 // or ends with a *BufferFullError once what it holds has been taken.
 //
 // Put and Get may be called from different goroutines; it outlives any one
-// session, so a stream that reconnects keeps one buffer.
+// session, so a stream that reconnects keeps one buffer. A stream merged
+// from several sessions (amsh events over several profiles) keeps one buffer
+// too, each event with the number of the session it came from (PutFrom,
+// GetFrom): events of one session stay in order, and between sessions the
+// order is arrival order.
 type EventBuffer struct {
 	budget int
 	drop   bool
 
 	mu      sync.Mutex
-	q       []*Message
+	q       []bufferedEvent
 	head    int // q[head:] are waiting
 	bytes   int
 	dropped uint64
@@ -27,6 +31,11 @@ type EventBuffer struct {
 	err     error         // why the buffer ended, returned once it is empty
 	ready   chan struct{} // has a value when something was put or the buffer ended
 	done    chan struct{} // closed when the buffer ends
+}
+
+type bufferedEvent struct {
+	m    *Message
+	from int
 }
 
 // NewEventBuffer returns a buffer holding at most budget bytes of events
@@ -52,7 +61,11 @@ func (e *BufferFullError) Error() string {
 // buffer has ended, or it is over budget (in drop mode m is counted as
 // dropped; otherwise the buffer ends with a *BufferFullError and the caller
 // should stop reading).
-func (b *EventBuffer) Put(m *Message) bool {
+func (b *EventBuffer) Put(m *Message) bool { return b.PutFrom(m, 0) }
+
+// PutFrom is Put for a buffer that merges several sessions: from numbers
+// the session m came from, and GetFrom returns it with m.
+func (b *EventBuffer) PutFrom(m *Message, from int) bool {
 	size := MessageSize(m)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -67,7 +80,7 @@ func (b *EventBuffer) Put(m *Message) bool {
 		b.endLocked(&BufferFullError{Events: len(b.q) - b.head, Bytes: b.bytes, Budget: b.budget})
 		return false
 	}
-	b.q = append(b.q, m)
+	b.q = append(b.q, bufferedEvent{m, from})
 	b.bytes += size
 	b.signal()
 	return true
@@ -76,13 +89,21 @@ func (b *EventBuffer) Put(m *Message) bool {
 // Get takes the oldest event. ok is false when none is waiting; then Err
 // says whether the buffer has ended.
 func (b *EventBuffer) Get() (m *Message, ok bool) {
+	m, _, ok = b.GetFrom()
+	return m, ok
+}
+
+// GetFrom is Get that also returns the number PutFrom was given with the
+// event (0 for Put).
+func (b *EventBuffer) GetFrom() (m *Message, from int, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.head == len(b.q) {
-		return nil, false
+		return nil, 0, false
 	}
-	m = b.q[b.head]
-	b.q[b.head] = nil
+	e := b.q[b.head]
+	m, from = e.m, e.from
+	b.q[b.head] = bufferedEvent{}
 	b.head++
 	b.bytes -= MessageSize(m)
 	switch {
@@ -94,7 +115,7 @@ func (b *EventBuffer) Get() (m *Message, ok bool) {
 		clear(b.q[n:])
 		b.q, b.head = b.q[:n], 0
 	}
-	return m, true
+	return m, from, true
 }
 
 // Ready has a value after a Put or End: the consumer waits on it when Get

@@ -105,3 +105,32 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+// TestEventBufferFrom: each event comes out with the session number it was
+// put with, in the order put, across the compaction of a long queue.
+func TestEventBufferFrom(t *testing.T) {
+	b := NewEventBuffer(1<<30, false)
+	const n = 3000
+	for i := range n {
+		b.PutFrom(seqEvent(i), i%3)
+		if i%2 == 1 { // take one of every two, so the queue grows and is compacted
+			b.GetFrom()
+		}
+	}
+	b.Put(seqEvent(n))
+	got := 0
+	for i := n / 2; i <= n; i++ {
+		m, from, ok := b.GetFrom()
+		want := i % 3
+		if i == n {
+			want = 0 // Put is PutFrom 0
+		}
+		if !ok || m.Get("Seq") != fmt.Sprint(i) || from != want {
+			t.Fatalf("GetFrom = %v %d %v; want Seq %d from %d", m, from, ok, i, want)
+		}
+		got++
+	}
+	if _, _, ok := b.GetFrom(); ok || got != n/2+1 {
+		t.Errorf("%d taken, then more waiting: want %d and none", got, n/2+1)
+	}
+}

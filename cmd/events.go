@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/amsh/amsh/ami"
@@ -35,6 +36,10 @@ type EventsOptions struct {
 	Drop      bool          // past the budget, drop and count instead of stopping
 	Reconnect bool          // redial a lost link instead of ending the stream
 	Mask      string        // --mask: the Login's event classes
+
+	// Fleet, when it returns one, names the profiles of events over several
+	// (-p a,b): their streams are merged (events_fleet.go).
+	Fleet func() *EventsFleet
 }
 
 // defaultBuffer is the --buffer default: at about 1 KiB an event, a quarter
@@ -52,7 +57,7 @@ var reconnectBackoff = ami.Backoff{Min: 500 * time.Millisecond, Max: 10 * time.S
 // NewCmdEvents is `amsh events`; runF, when set, runs instead of eventsRun.
 func NewCmdEvents(f *Factory, runF func(*EventsOptions) error) *cobra.Command {
 	opts := &EventsOptions{IO: f.IO, Connection: f.Connection, SessionConfig: f.sessionConfig,
-		StreamRenderer: f.streamRenderer, Note: f.note, Buffer: defaultBuffer}
+		StreamRenderer: f.streamRenderer, Note: f.note, Buffer: defaultBuffer, Fleet: f.eventsFleet}
 	c := &cobra.Command{
 		Use:   "events [--filter EXPR]... [--count N] [--for DURATION] [--reconnect]",
 		Short: "Print Asterisk's events as they arrive",
@@ -76,6 +81,16 @@ amsh redials (0.5 s doubling to 10 s between attempts) and writes one
 pseudo-event AmshReconnected (Host, Down, Up, Missed: unknown) before the
 new events, whatever the filters say; a refused login stops it (exit 4).
 
+Over several profiles (-p a,b, a glob, a group or --all) the streams are
+merged: each target has its own connection and --reconnect, and each event
+says where it came from: every text line begins with "[NAME] ", and json,
+yaml, csv and tsv have "_profile" as the first key or column (raw: a first
+header line "_profile: NAME"). --count counts the merged stream; --buffer
+is one budget for all targets. A target that cannot connect, refuses the
+login or drops (without --reconnect) ends its part with its error at once,
+and the others go on; at the end the exit status is the first failing
+target's, in the order given, after a summary line.
+
 Filters (--filter, repeatable; all must hold):
   NAME-GLOB       the event name matches: Newchannel, Queue*, *Bridge*
   Header=GLOB     some value of Header matches: Channel=PJSIP/101-*
@@ -90,7 +105,9 @@ events: setting when it names classes, else every class).`,
   amsh events --filter 'Hangup' --filter 'Cause~^(17|21)$'
   amsh events --filter '!RTCP*' --filter '!VarSet' --for 1m
   amsh events --mask call,user --reconnect -o json >> events.jsonl
-  amsh -o json events --filter UserEvent --count 5 | jq .UserEvent`,
+  amsh -o json events --filter UserEvent --count 5 | jq .UserEvent
+  amsh -p 'pbx-*' events --filter Hangup --reconnect
+  amsh -p prod --jq 'select(.Cause != "16") | "\(._profile) \(.Channel)"' events --filter Hangup`,
 		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -128,6 +145,12 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 	if err != nil {
 		return usageErrorf("--buffer %q: %v", opts.Buffer, err)
 	}
+	st := &eventStream{note: opts.Note, filter: filter, buf: ami.NewEventBuffer(int(budget), opts.Drop), reconnect: opts.Reconnect}
+	if opts.Fleet != nil {
+		if fl := opts.Fleet(); fl != nil {
+			return eventsFleetRun(ctx, opts, st, fl)
+		}
+	}
 	mask, err := eventMask(opts.Mask, opts.Connection)
 	if err != nil {
 		return err
@@ -140,8 +163,8 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 	if err != nil {
 		return err
 	}
-	st := &eventStream{conn: conn, note: opts.Note, filter: filter, buf: ami.NewEventBuffer(int(budget), opts.Drop), reconnect: opts.Reconnect}
-	cfg.OnEvent = st.hook(time.Time{})
+	src := &eventSource{st: st, conn: conn, end: st.buf.End}
+	cfg.OnEvent = src.hook(time.Time{})
 	s, err := ami.Dial(ctx, cfg)
 	if err != nil {
 		return conn.where(err)
@@ -153,7 +176,7 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 	supervised := make(chan struct{})
 	go func() {
 		defer close(supervised)
-		st.supervise(sctx, ctx, cfg, s)
+		src.supervise(sctx, ctx, cfg, s)
 	}()
 
 	out := bufio.NewWriterSize(opts.IO.Out, streamBuffer)
@@ -200,45 +223,61 @@ func eventMask(flag string, conn func() (*Connection, error)) (string, error) {
 	return c.Events, nil
 }
 
-// eventStream carries events from the sessions' readers, through the
-// buffer, to the output.
+// eventStream carries events from the sessions' readers, through one
+// buffer, to the output. It reads one server, or the targets of a fleet
+// (events over several profiles), each numbered in the buffer by its place
+// in names.
 type eventStream struct {
-	conn      *Connection
 	note      func(format string, a ...any)
 	filter    *EventFilter
 	buf       *ami.EventBuffer
 	reconnect bool
+	names     []string // a fleet's profiles, by source number; nil for one server
+}
+
+// eventSource is one server of a stream, through its reconnections.
+type eventSource struct {
+	st   *eventStream
+	from int // its number in the buffer
+	conn *Connection
+	// end is called when the source's stream ends for good, with why: the
+	// buffer's End for a stream of one server.
+	end func(error)
+	// passed counts its events that passed the filter.
+	passed atomic.Int64
 }
 
 // hook is a session's OnEvent: the filter, then the buffer. After a
 // reconnection (down is set) the AmshReconnected marker goes first, before
 // the new session's first event.
-func (st *eventStream) hook(down time.Time) func(*ami.Message) {
+func (src *eventSource) hook(down time.Time) func(*ami.Message) {
 	var once sync.Once
+	buf := src.st.buf
 	return func(m *ami.Message) {
 		if !down.IsZero() {
-			once.Do(func() { st.buf.Put(st.marker(down)) })
+			once.Do(func() { buf.PutFrom(src.marker(down), src.from) })
 		}
-		if m != nil && st.filter.Match(m) {
-			st.buf.Put(m)
+		if m != nil && src.st.filter.Match(m) {
+			src.passed.Add(1)
+			buf.PutFrom(m, src.from)
 		}
 	}
 }
 
 // marker is the pseudo-event written where a stream has a gap.
-func (st *eventStream) marker(down time.Time) *ami.Message {
+func (src *eventSource) marker(down time.Time) *ami.Message {
 	return ami.NewEvent("AmshReconnected",
-		"Host", st.conn.Addr,
+		"Host", src.conn.Addr,
 		"Down", down.Format(time.RFC3339),
 		"Up", time.Now().Format(time.RFC3339),
 		"Missed", "unknown")
 }
 
-// supervise watches the session: when it ends, the buffer ends with the
+// supervise watches the session: when it ends, the source ends with the
 // reason, or with --reconnect a new session is dialled. It returns when ctx
 // is cancelled (the output has stopped), after logging off.
-func (st *eventStream) supervise(ctx, parent context.Context, cfg ami.Config, s *ami.Session) {
-	c := st.conn
+func (src *eventSource) supervise(ctx, parent context.Context, cfg ami.Config, s *ami.Session) {
+	st, c := src.st, src.conn
 	for {
 		select {
 		case <-ctx.Done():
@@ -255,18 +294,18 @@ func (st *eventStream) supervise(ctx, parent context.Context, cfg ami.Config, s 
 		}
 		err := s.Err()
 		if !st.reconnect || parent.Err() != nil {
-			st.buf.End(c.where(err))
+			src.end(c.where(err))
 			return
 		}
 		down := time.Now()
 		st.note("%s: %v; reconnecting", c.target(), err)
-		cfg.OnEvent = st.hook(down)
+		cfg.OnEvent = src.hook(down)
 		ns, rerr := ami.Redial(ctx, cfg, reconnectBackoff, func(attempt int, err error, wait time.Duration) {
 			st.note("%s: reconnect attempt %d: %v; next in %s", c.target(), attempt, err, wait)
 		})
 		if rerr != nil {
 			if ctx.Err() == nil {
-				st.buf.End(c.where(rerr))
+				src.end(c.where(rerr))
 			}
 			return
 		}
@@ -289,7 +328,7 @@ func (st *eventStream) print(ctx context.Context, r *render.Renderer, opts *Even
 	}
 	printed := 0
 	for {
-		m, ok := st.buf.Get()
+		m, from, ok := st.buf.GetFrom()
 		if !ok {
 			if ended, err := st.buf.Ended(); ended {
 				return st.ended(err, printed)
@@ -306,28 +345,34 @@ func (st *eventStream) print(ctx context.Context, r *render.Renderer, opts *Even
 			// Stopped: what arrived before now is still written.
 			stop()
 			for {
-				m, ok := st.buf.Get()
+				m, from, ok := st.buf.GetFrom()
 				if !ok {
 					return ctx.Err()
 				}
-				if done, err := st.emit(r, m, &printed, opts.Count); done || err != nil {
+				if done, err := st.emit(r, m, from, &printed, opts.Count); done || err != nil {
 					return err
 				}
 			}
 		}
-		if done, err := st.emit(r, m, &printed, opts.Count); done || err != nil {
+		if done, err := st.emit(r, m, from, &printed, opts.Count); done || err != nil {
 			return err
 		}
 	}
 }
 
-// emit renders one event (the marker, or one that passed the filter) and
-// reports whether --count is reached.
-func (st *eventStream) emit(r *render.Renderer, m *ami.Message, printed *int, count int) (bool, error) {
+// emit renders one event (the marker, or one that passed the filter), a
+// fleet's tagged with its profile, and reports whether --count is reached.
+func (st *eventStream) emit(r *render.Renderer, m *ami.Message, from int, printed *int, count int) (bool, error) {
 	if m == nil {
 		return false, nil
 	}
-	if err := r.Message(m); err != nil {
+	var err error
+	if st.names != nil {
+		err = r.SourcedMessage(st.names[from], m)
+	} else {
+		err = r.Message(m)
+	}
+	if err != nil {
 		return true, err
 	}
 	if m.Event() == "AmshReconnected" {

@@ -32,6 +32,9 @@ type Factory struct {
 
 	args []string  // the command line Run was given; a fleet runs it again per target
 	pin  *fleetPin // set on the copy that runs one target of several (fleet.go)
+	// stream is set when events runs over several profiles: it merges
+	// their streams itself (events_fleet.go).
+	stream *fleetSelection
 }
 
 // NewFactory returns a Factory over the given streams.

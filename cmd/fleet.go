@@ -33,10 +33,9 @@ var fleetOnce = map[string]bool{
 // fleetRefused are the subcommands that do not run on several profiles yet,
 // with the reason given; "" is bare amsh (the shell).
 var fleetRefused = map[string]string{
-	"":       "the shell over several profiles is not supported yet; give one profile",
-	"shell":  "the shell over several profiles is not supported yet; give one profile",
-	"events": "events over several profiles is not supported yet",
-	"top":    "top over several profiles is not supported yet",
+	"":      "the shell over several profiles is not supported yet; give one profile",
+	"shell": "the shell over several profiles is not supported yet; give one profile",
+	"top":   "top over several profiles is not supported yet",
 }
 
 // fleetPin is held by the copy of the Factory that runs one target.
@@ -97,14 +96,25 @@ func (f *Factory) fleet(c *cobra.Command) error {
 	if fl := c.Flags().Lookup("watch"); fl != nil && fl.Changed {
 		return usageErrorf("--watch over several profiles is not supported yet")
 	}
-	if f.Global.JQ != "" {
-		return usageErrorf("--jq over several profiles is not supported yet")
-	}
 	if firstNonEmpty(f.Global.Host, f.env("AMSH_HOST")) != "" {
 		return usageErrorf("--host ($AMSH_HOST) names one server; it cannot go with %d profiles", len(names))
 	}
 	if f.Global.Parallel < 1 {
 		return usageErrorf("--parallel %d: want at least 1", f.Global.Parallel)
+	}
+	if top == "events" {
+		// One command merging the targets' streams (events_fleet.go); --jq
+		// applies to each line, as for one profile. Its goroutines share
+		// stderr.
+		for _, w := range file.Warnings() {
+			fmt.Fprintln(f.IO.ErrOut, w)
+		}
+		f.IO.ErrOut = &lockedWriter{w: f.IO.ErrOut}
+		f.stream = &fleetSelection{names: names, file: file}
+		return nil
+	}
+	if f.Global.JQ != "" {
+		return usageErrorf("--jq over several profiles is not supported yet")
 	}
 	if f.args == nil {
 		return usageErrorf("several profiles are for the command line only")

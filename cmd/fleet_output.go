@@ -27,8 +27,37 @@ type fleetPrinter struct {
 	docs  [][]byte     // json: each target's document, compact
 	nodes []*yaml.Node // yaml: each target's document
 
-	failures []string
-	code     int // the first failing target's exit status
+	failed fleetFailures
+}
+
+// fleetFailures are the targets that failed, for the summary line.
+type fleetFailures struct {
+	list []string // "NAME exit N MESSAGE", in the order given
+	code int      // the first failing target's exit status
+}
+
+// add records a target's outcome; it is a failure unless code is 0.
+func (ff *fleetFailures) add(name string, code int, msg string) {
+	if code == ExitOK {
+		return
+	}
+	if len(ff.list) == 0 {
+		ff.code = code
+	}
+	why := name + " exit " + strconv.Itoa(code)
+	if msg != "" {
+		why += " " + msg
+	}
+	ff.list = append(ff.list, why)
+}
+
+// err is nil when no target failed, else the first failure's exit status
+// with the summary line: "2 of 5 failed: pbx2 exit 5 ...; pbx4 exit 4 ...".
+func (ff *fleetFailures) err(n int) error {
+	if len(ff.list) == 0 {
+		return nil
+	}
+	return &ExitError{Code: ff.code, Err: fmt.Errorf("%d of %d failed: %s", len(ff.list), n, strings.Join(ff.list, "; "))}
 }
 
 func newFleetPrinter(f *Factory, n int) *fleetPrinter {
@@ -63,16 +92,7 @@ func (p *fleetPrinter) add(t *fleetTarget) {
 		b.WriteString(ios.errorPrefix(p.f.Global.Color) + t.name + ": " + msg + "\n")
 	}
 	io.WriteString(ios.ErrOut, b.String())
-	if code != ExitOK {
-		if len(p.failures) == 0 {
-			p.code = code
-		}
-		why := t.name + " exit " + strconv.Itoa(code)
-		if msg != "" {
-			why += " " + msg
-		}
-		p.failures = append(p.failures, why)
-	}
+	p.failed.add(t.name, code, msg)
 }
 
 // finish writes the json or yaml array and returns the fleet's outcome:
@@ -102,10 +122,10 @@ func (p *fleetPrinter) finish() error {
 			return err
 		}
 	}
-	if len(p.failures) == 0 {
-		return &ExitError{Code: ExitOK, Err: errSilent}
+	if err := p.failed.err(p.n); err != nil {
+		return err
 	}
-	return &ExitError{Code: p.code, Err: fmt.Errorf("%d of %d failed: %s", len(p.failures), p.n, strings.Join(p.failures, "; "))}
+	return &ExitError{Code: ExitOK, Err: errSilent}
 }
 
 // fleetJSON is one target's document, compact: {"profile", "host", the

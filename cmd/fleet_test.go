@@ -224,7 +224,6 @@ func TestFleetRefused(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-p", "a,b", "events"}, "events over several profiles is not supported yet"},
 		{[]string{"-p", "a,b", "shell"}, "the shell over several profiles is not supported yet; give one profile"},
 		{[]string{"--all"}, "the shell over several profiles is not supported yet; give one profile"},
 		{[]string{"-p", "a,b", "ping", "--watch"}, "--watch over several profiles is not supported yet"},

@@ -14,9 +14,9 @@ import (
 // events of several names (QueueStatus: QueueParams, QueueMember). A
 // single response is one row of its headers; a CLI reply is one Output
 // column, a row a line. A stream's columns are fixed by its first message
-// (Event first, then its headers): a later message's other headers are
-// dropped and a header it lacks is an empty cell, so --columns is the way
-// to a stable header row. Cells are the values as received, codes not
+// (Event first, then its headers; a merged stream's SourceKey column
+// before Event): a later message's other headers are dropped and a header
+// it lacks is an empty cell, so --columns is the way to a stable header row. Cells are the values as received, codes not
 // decoded; a header repeated within a message is one cell, its values
 // joined with ", " as in text tables.
 //
@@ -68,8 +68,10 @@ func (r *Renderer) delimitedResult(res *ami.Result) error {
 func (r *Renderer) delimitedMessage(m *ami.Message) error {
 	if r.streamCols == nil {
 		var cols []string
-		if _, ok := m.Lookup("Event"); ok {
-			cols = append(cols, "Event")
+		for _, k := range []string{SourceKey, "Event"} { // a merged stream's source first
+			if _, ok := m.Lookup(k); ok {
+				cols = append(cols, k)
+			}
 		}
 		for _, h := range m.Headers {
 			if h.Key != "" && !streamNoise(h.Key) && !hasKey(cols, h.Key) {

@@ -131,6 +131,9 @@ type Renderer struct {
 
 	streamCols []string // csv and tsv: a stream's columns, from its first message
 	cells      []string // csv and tsv: reused row
+
+	prefix     string       // text: what SourcedMessage puts before each line of a block
+	sourceHdrs []ami.Header // reused scratch for SourcedMessage
 }
 
 // New returns a Renderer writing to w.
@@ -200,6 +203,39 @@ func (r *Renderer) Message(m *ami.Message) error {
 		err = r.textMessage(m)
 	}
 	return r.finish(err)
+}
+
+// SourceKey names the server a message of a merged stream came from, in
+// every format but text: a first key in json and yaml, a first column in csv
+// and tsv, a first header line in raw.
+const SourceKey = "_profile"
+
+// SourcedMessage renders m as Message does, for a stream merged from
+// several servers, saying which one it came from (source, a profile's
+// name): in text every line of its block begins with "[source] " (the blank
+// line between blocks stays blank, so grep '^\[pbx1\]' keeps one server's
+// lines); in the other formats SourceKey comes first, as a key, a column or
+// a header line.
+func (r *Renderer) SourcedMessage(source string, m *ami.Message) error {
+	if m == nil {
+		return nil
+	}
+	if r.opts.Format == Text {
+		r.prefix = "[" + visible(source) + "] "
+		err := r.Message(m)
+		r.prefix = ""
+		return err
+	}
+	hs := append(r.sourceHdrs[:0], ami.Header{Key: SourceKey, Value: source})
+	hs = append(hs, m.Headers...)
+	r.sourceHdrs = hs
+	tm := ami.Message{Headers: hs, Body: m.Body, Legacy: m.Legacy}
+	if m.Raw != nil {
+		tm.Raw = append([]byte(SourceKey+": "+source+"\r\n"), m.Raw...)
+	}
+	err := r.Message(&tm)
+	clear(r.sourceHdrs) // keep no event's strings alive
+	return err
 }
 
 // Table renders rows under columns, for the tables cmd/ builds itself

@@ -131,13 +131,28 @@ func (r *Renderer) textMessage(m *ami.Message) error {
 		hs = append(hs, h)
 	}
 	r.hdrs = hs
+	start := len(b)
 	b = r.appendBlock(b, event, pickHeaders(r.opts.Columns, hs))
 	for _, l := range lines {
 		b = appendCLI(b, l)
 		b = append(b, '\n')
 	}
+	if r.prefix != "" {
+		b = prefixLines(b, start, r.prefix)
+	}
 	r.buf = b
 	return r.write()
+}
+
+// prefixLines puts prefix before every line of b[from:], which ends in a
+// newline.
+func prefixLines(b []byte, from int, prefix string) []byte {
+	block := string(b[from:])
+	b = b[:from]
+	for line := range strings.Lines(block) {
+		b = append(append(b, prefix...), line...)
+	}
+	return b
 }
 
 // appendBlock writes headers as aligned "Key: Value" lines, keys padded to
