@@ -14,14 +14,18 @@ import (
 	"github.com/amsh/amsh/profile"
 )
 
-// A fleet is one command line run on several profiles (SPEC §9): -p a,b,
+// A fleet is one command line run on several profiles: -p a,b,
 // -p 'pbx-*', -p GROUP or --all naming more than one. The root's
 // PersistentPreRunE expands the targets; with more than one, it runs the
 // whole command line again once per target, concurrently (--parallel), each
 // on a copy of the Factory pinned to its profile with its own output
-// buffers, and then prints the targets' results in the order given. The
+// buffers, and then prints the targets' results in the order given
+// (fleet_output.go), or one list of them all with --merge (fleet_merge.go).
+// --jq applies to the fleet's one document, the array of the targets'
+// documents (or the merged list), so the targets print plain json. The
 // subcommands know nothing of it: each target's run is an ordinary one-shot
-// run with its own connection, timeout and secret.
+// run with its own connection, timeout and secret. events is the exception:
+// it merges the targets' streams itself (events_fleet.go).
 
 // fleetOnce are the subcommands that never dial: with several profiles they
 // run once, as they would with one.
@@ -46,6 +50,9 @@ type fleetPin struct {
 	// ask is set when confirmations are asked at all (a terminal and no
 	// --yes); confirmed when the fleet's one question was answered yes.
 	ask, confirmed bool
+	// json makes the target print json whatever -o, --jq and --columns
+	// say: the fleet applies them to the whole (--merge, --jq).
+	json bool
 	// probe is set for the dry run that finds the question: it stops at
 	// Confirm or before dialling, whichever comes first.
 	probe *fleetProbe
@@ -83,17 +90,26 @@ func (f *Factory) fleet(c *cobra.Command) error {
 		return nil
 	}
 	names, file, err := f.fleetTargets()
-	if err != nil || len(names) == 0 {
+	if err != nil {
 		return err
 	}
-	if len(names) == 1 {
+	if len(names) == 0 && f.Global.Merge {
+		names, file = f.mergeTarget()
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	why, refused := fleetRefused[top]
+	fl := c.Flags().Lookup("watch")
+	watch := fl != nil && fl.Changed
+	if len(names) == 1 && (!f.Global.Merge || refused || watch || top == "events") {
 		f.Global.Profile = names[0] // a glob or group of one: that profile, as -p NAME
 		return nil
 	}
-	if why, ok := fleetRefused[top]; ok {
+	if refused {
 		return usageErrorf("%s", why)
 	}
-	if fl := c.Flags().Lookup("watch"); fl != nil && fl.Changed {
+	if watch {
 		return usageErrorf("--watch over several profiles is not supported yet")
 	}
 	if firstNonEmpty(f.Global.Host, f.env("AMSH_HOST")) != "" {
@@ -113,13 +129,29 @@ func (f *Factory) fleet(c *cobra.Command) error {
 		f.stream = &fleetSelection{names: names, file: file}
 		return nil
 	}
-	if f.Global.JQ != "" {
-		return usageErrorf("--jq over several profiles is not supported yet")
-	}
 	if f.args == nil {
 		return usageErrorf("several profiles are for the command line only")
 	}
 	return f.runFleet(c.Context(), names, file)
+}
+
+// mergeTarget is the one profile -p NAME, $AMSH_PROFILE or the file's
+// default names, for --merge: its list then has the Profile column too, as
+// with several. Nothing when there is no such profile (the command's own
+// run reports why) or --host makes the run ad hoc.
+func (f *Factory) mergeTarget() ([]string, *profile.File) {
+	if firstNonEmpty(f.Global.Host, f.env("AMSH_HOST")) != "" {
+		return nil, nil
+	}
+	file, _, err := f.loadFile()
+	if err != nil {
+		return nil, nil
+	}
+	p, err := file.Select(firstNonEmpty(f.Global.Profile, f.env("AMSH_PROFILE")))
+	if err != nil {
+		return nil, nil
+	}
+	return []string{p.Name}, file
 }
 
 // topName is the first word of c's path below the root: "queue" for
@@ -199,7 +231,8 @@ func (f *Factory) runFleet(ctx context.Context, names []string, file *profile.Fi
 			slots <- struct{}{}
 			go func() {
 				defer func() { <-slots; close(done[i]) }()
-				pin := &fleetPin{name: t.name, file: file, ask: ask, confirmed: confirmed}
+				pin := &fleetPin{name: t.name, file: file, ask: ask, confirmed: confirmed,
+					json: f.Global.Merge || f.Global.jq != nil}
 				t.err = f.runTarget(ctx, pin, &t.out, &t.errOut)
 			}()
 		}

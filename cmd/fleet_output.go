@@ -26,6 +26,7 @@ type fleetPrinter struct {
 
 	docs  [][]byte     // json: each target's document, compact
 	nodes []*yaml.Node // yaml: each target's document
+	merge *fleetMerge  // --merge: the targets' records
 
 	failed fleetFailures
 }
@@ -61,17 +62,23 @@ func (ff *fleetFailures) err(n int) error {
 }
 
 func newFleetPrinter(f *Factory, n int) *fleetPrinter {
-	return &fleetPrinter{f: f, n: n, format: f.format()}
+	p := &fleetPrinter{f: f, n: n, format: f.format()}
+	if f.Global.Merge {
+		p.merge = &fleetMerge{}
+	}
+	return p
 }
 
 func (p *fleetPrinter) add(t *fleetTarget) {
 	code, msg := Classify(t.err)
 	msg = withoutProfile(msg, t.name)
 	ios := p.f.IO
-	switch p.format {
-	case "json":
+	switch {
+	case p.merge != nil:
+		p.merge.add(t.name, t.out.Bytes())
+	case p.format == "json":
 		p.docs = append(p.docs, fleetJSON(t, code, msg))
-	case "yaml":
+	case p.format == "yaml":
 		p.nodes = append(p.nodes, fleetYAML(t, code, msg))
 	default:
 		header := "== " + t.name + " =="
@@ -95,32 +102,21 @@ func (p *fleetPrinter) add(t *fleetTarget) {
 	p.failed.add(t.name, code, msg)
 }
 
-// finish writes the json or yaml array and returns the fleet's outcome:
-// exit 0, or the first failing target's status with the summary line.
+// finish writes the json or yaml array, or the merged list, and returns
+// the fleet's outcome: exit 0, or the first failing target's status with
+// the summary line.
 func (p *fleetPrinter) finish() error {
-	switch p.format {
-	case "json":
-		var out bytes.Buffer
-		if err := json.Indent(&out, append(append([]byte("["), bytes.Join(p.docs, []byte(","))...), ']'), "", "  "); err != nil {
-			return err
-		}
-		out.WriteByte('\n')
-		if _, err := p.f.IO.Out.Write(out.Bytes()); err != nil {
-			return err
-		}
-	case "yaml":
-		var out bytes.Buffer
-		enc := yaml.NewEncoder(&out)
-		enc.SetIndent(2)
-		if err := enc.Encode(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: p.nodes}); err != nil {
-			return err
-		}
-		if err := enc.Close(); err != nil {
-			return err
-		}
-		if _, err := p.f.IO.Out.Write(out.Bytes()); err != nil {
-			return err
-		}
+	var err error
+	switch {
+	case p.merge != nil:
+		err = p.merge.write(p.f)
+	case p.format == "json":
+		err = writeFleetJSON(p.f, append(append([]byte("["), bytes.Join(p.docs, []byte(","))...), ']'))
+	case p.format == "yaml":
+		err = writeYAMLDoc(p.f.IO.Out, &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: p.nodes})
+	}
+	if err != nil {
+		return err
 	}
 	if err := p.failed.err(p.n); err != nil {
 		return err

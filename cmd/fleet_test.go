@@ -227,7 +227,6 @@ func TestFleetRefused(t *testing.T) {
 		{[]string{"-p", "a,b", "shell"}, "the shell over several profiles is not supported yet; give one profile"},
 		{[]string{"--all"}, "the shell over several profiles is not supported yet; give one profile"},
 		{[]string{"-p", "a,b", "ping", "--watch"}, "--watch over several profiles is not supported yet"},
-		{[]string{"-p", "a,b", "--jq", ".", "ping"}, "--jq over several profiles is not supported yet"},
 		{[]string{"-p", "a,b", "--host", "127.0.0.1", "ping"}, "--host ($AMSH_HOST) names one server; it cannot go with 2 profiles"},
 		{[]string{"-p", "a", "--all", "ping"}, "--all and --profile: give one of them"},
 		{[]string{"-p", "a,b", "--parallel", "0", "ping"}, "--parallel 0: want at least 1"},

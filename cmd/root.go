@@ -32,6 +32,7 @@ type GlobalOptions struct {
 
 	All      bool // every profile of the file (fleet.go)
 	Parallel int  // how many targets of a fleet run at once
+	Merge    bool // a fleet's results as one list with a Profile column (fleet_merge.go)
 }
 
 // NewRootCmd builds the command tree.
@@ -78,6 +79,7 @@ prompt on a terminal.`,
 	pf.StringVarP(&g.Profile, "profile", "p", "", "profile `NAME` from the profiles file ($AMSH_PROFILE); several: a,b, 'pbx-*' or a group")
 	pf.BoolVar(&g.All, "all", false, "run on every profile of the profiles file")
 	pf.IntVar(&g.Parallel, "parallel", 16, "with several profiles, run on at most `N` at once")
+	pf.BoolVar(&g.Merge, "merge", false, "with several profiles, print one list whose first column is Profile instead of a block per profile")
 	pf.StringVar(&g.Config, "config", "", "profiles `FILE` ($AMSH_CONFIG; default $XDG_CONFIG_HOME/amsh/profiles.yaml)")
 	pf.StringVar(&g.Host, "host", "", "connect to `HOST[:PORT]` instead of the profile's host ($AMSH_HOST)")
 	pf.StringVar(&g.User, "user", "", "log in as `NAME` ($AMSH_USER); the secret comes from $AMSH_SECRET or a prompt")
@@ -195,6 +197,10 @@ func (f *Factory) preRun(c *cobra.Command, _ []string) error {
 
 func (f *Factory) validateGlobal() error {
 	g := &f.Global
+	if f.pin != nil && f.pin.json {
+		// One target of a fleet whose output the fleet shapes itself.
+		g.Output, g.outputSet, g.JQ, g.Columns = "json", true, "", nil
+	}
 	format, err := render.ParseFormat(g.Output)
 	if err != nil {
 		return usageErrorf("--output %q: want %s", g.Output, render.FormatUsage())
