@@ -20,37 +20,77 @@ import (
 // It returns the command's error; ExitCode maps it. `--help` on a line
 // prints that command's help.
 func Dispatch(ctx context.Context, f *Factory, args []string) error {
+	_, c, pos, err := parseLine(ctx, f, args)
+	if err != nil || c == nil {
+		return err
+	}
+	return c.RunE(c, pos)
+}
+
+// parseLine finds the command of a REPL line and parses its flags and
+// arguments on a copy of f, which it returns. A nil command means the line
+// asked for help, which was printed.
+func parseLine(ctx context.Context, f *Factory, args []string) (*Factory, *cobra.Command, []string, error) {
 	lf := *f
 	root := newRoot(&lf, false)
 	lf.Global = f.Global // newRoot reset the flags' targets to their defaults
 	c, rest, err := root.Find(args)
 	if err != nil || c == root {
-		return usageErrorf("unknown command %q (type 'help')", args[0])
+		return nil, nil, nil, usageErrorf("unknown command %q (type 'help')", args[0])
 	}
 	c.SetContext(ctx)
 	c.SetOut(lf.IO.Out)
 	c.SetErr(lf.IO.ErrOut)
 	if err := c.ParseFlags(rest); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return c.Help()
+			return nil, nil, nil, c.Help()
 		}
 		name := commandName(c) // "queue add", as typed on the line
-		return &UsageError{Err: fmt.Errorf("%s: %w (see '%s --help')", name, err, name)}
+		return nil, nil, nil, &UsageError{Err: fmt.Errorf("%s: %w (see '%s --help')", name, err, name)}
 	}
-	if help, _ := c.Flags().GetBool("help"); help {
-		return c.Help()
-	}
-	if c.RunE == nil {
-		return c.Help()
+	if help, _ := c.Flags().GetBool("help"); help || c.RunE == nil {
+		return nil, nil, nil, c.Help()
 	}
 	pos := c.Flags().Args()
 	if err := c.ValidateArgs(pos); err != nil {
-		return err // a usage error that names the command (see usageArgs)
+		return nil, nil, nil, err // a usage error that names the command (see usageArgs)
 	}
 	if err := lf.validateGlobal(); err != nil {
+		return nil, nil, nil, err
+	}
+	return &lf, c, pos, nil
+}
+
+// dispatchFleet runs one REPL line on several profiles (after `use a,b`),
+// as `amsh -p a,b LINE` would: each target on a session of its own, the
+// results in the order given, one confirmation, the summary line. What
+// never dials runs once; what cannot run on several is refused as on the
+// command line.
+func dispatchFleet(ctx context.Context, f *Factory, sel *fleetSelection, args []string) error {
+	lf, c, pos, err := parseLine(ctx, f, args)
+	if err != nil || c == nil {
 		return err
 	}
-	return c.RunE(c, pos)
+	top := topName(c)
+	if fleetOnce[top] {
+		return c.RunE(c, pos)
+	}
+	if why, refused := fleetRefused[top]; refused {
+		return usageErrorf("%s", why)
+	}
+	if fl := c.Flags().Lookup("watch"); fl != nil && fl.Changed {
+		return usageErrorf("--watch over several profiles is not supported yet")
+	}
+	lf.Shared = nil // the shell's session is the first target's only
+	if top == "events" {
+		ios := *lf.IO
+		ios.ErrOut = &lockedWriter{w: ios.ErrOut}
+		*lf.IO = ios // the line's own streams: the events command holds them
+		lf.stream = sel
+		return c.RunE(c, pos)
+	}
+	lf.args = args
+	return lf.runFleet(ctx, sel.names, sel.file)
 }
 
 // CommandNames lists the subcommands a REPL line may start with.

@@ -130,7 +130,7 @@ func (f *Factory) fleet(c *cobra.Command) error {
 		return nil
 	}
 	if f.args == nil {
-		return usageErrorf("several profiles are for the command line only")
+		return usageErrorf("several profiles are for the command line and the shell's use")
 	}
 	return f.runFleet(c.Context(), names, file)
 }
@@ -254,6 +254,9 @@ func (f *Factory) runTarget(ctx context.Context, pin *fleetPin, out, errOut io.W
 	ios.Out, ios.ErrOut = out, errOut
 	tf := &Factory{IO: &ios, pin: pin, args: f.args}
 	root := newRoot(tf, false)
+	// The global flags start from f's: the same as args give on the
+	// command line; in the shell, the shell's own with the line's on top.
+	tf.Global = f.Global
 	root.SetArgs(f.args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, errSilent) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/completion"
@@ -41,10 +42,19 @@ exit leaves.
 
 With stdin not a terminal it reads lines from stdin, runs them all in order
 with plain output and no events, and exits with the status of the first
-line that failed (0 when none did).`,
+line that failed (0 when none did).
+
+'use NAME[,NAME...]' (a profile, a list, a glob or a group, as -p takes)
+switches what the lines that follow run on; the prompt shows it ('amsh
+pbx1,pbx2> '), and 'use' alone says what it is. The shell's session moves
+to the first profile named: events above the prompt and Tab's live values
+come from it. With several, each line runs on all of them as 'amsh -p
+pbx1,pbx2 LINE' does: a block per profile (or one list with --merge), one
+confirmation, a summary of the failures.`,
 		Example: `  amsh shell
   amsh -p lab
-  printf 'ping\nCoreShowChannels\n!core show uptime\n' | amsh -p lab`,
+  printf 'ping\nCoreShowChannels\n!core show uptime\n' | amsh -p lab
+  printf 'use lab,prod\nqueue summary\n' | amsh -p lab`,
 		Args: argsBetween(0, 0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -75,6 +85,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 	}
 	// A subcommand that dials its own session (events, profiles check)
 	// gets the secret already given, not a second prompt.
+	prompt := f.ReadSecret // `use` asks for another profile's
 	if f.ReadSecret != nil {
 		f.ReadSecret = func(string) (string, error) { return cfg.Secret, nil }
 	}
@@ -85,6 +96,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 	if label == "" {
 		label = conn.Addr
 	}
+	tg := &shellTargets{f: f}
 	opts := shell.Options{
 		Label:       label,
 		Session:     cfg,
@@ -95,14 +107,20 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 		ErrOut:      f.IO.ErrOut,
 		Colour:      interactive && f.IO.ColorEnabled(f.Global.Color),
 		Width:       func() int { return outWidth(f.IO) },
-		Profiles:    profileNames(conn),
 		Run: func(ctx context.Context, args []string, out, errOut io.Writer) error {
+			base, sel := tg.get()
 			ios := *f.IO
 			ios.Out, ios.ErrOut = out, errOut
 			ios.Width = outWidth(f.IO)
-			lf := *f
+			lf := *base
 			lf.IO = &ios
+			if sel != nil {
+				return dispatchFleet(ctx, &lf, sel, args)
+			}
 			return Dispatch(ctx, &lf, args)
+		},
+		Use: func(ctx context.Context, spec string) (shell.Targets, error) {
+			return tg.use(ctx, prompt, spec)
 		},
 		Explain: Classify,
 		EventFilter: func(exprs []string) (func(*ami.Message) bool, error) {
@@ -113,6 +131,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 			return ef.Match, nil
 		},
 	}
+	opts.Profiles, opts.Groups = profileNames(conn)
 	if interactive {
 		opts.HistoryFile = shell.HistoryPath(f.IO.Getenv)
 	}
@@ -140,16 +159,86 @@ func outWidth(ios *IOStreams) int {
 	return ios.Width
 }
 
-// profileNames lists the profiles of the file the connection came from.
-func profileNames(c *Connection) []string {
+// profileNames lists the profiles and the groups of the file the
+// connection came from.
+func profileNames(c *Connection) (profiles, groups []string) {
 	if c.File == "" {
-		return nil
+		return nil, nil
 	}
 	file, err := profile.Load(c.File)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return file.Order
+	for g := range file.Groups {
+		groups = append(groups, g)
+	}
+	return file.Order, groups
+}
+
+// shellTargets are what the shell's lines run on: a Factory on the
+// profile of the shell's session, and with `use a,b` the profiles to run
+// each line on (nil: that one profile, on the shell's session).
+type shellTargets struct {
+	mu  sync.Mutex
+	f   *Factory
+	sel *fleetSelection
+}
+
+func (tg *shellTargets) get() (*Factory, *fleetSelection) {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	return tg.f, tg.sel
+}
+
+// use resolves `use SPEC` as -p resolves it: the first profile is the
+// shell's new session (dialled by the shell, with the config returned),
+// and the lines run on all of them once the shell applies the result.
+// prompt asks for a secret the profile does not hold.
+func (tg *shellTargets) use(ctx context.Context, prompt func(string) (string, error), spec string) (shell.Targets, error) {
+	f, _ := tg.get()
+	if f.env("AMSH_HOST") != "" {
+		return shell.Targets{}, usageErrorf("use: $AMSH_HOST names one server; unset it to switch profiles")
+	}
+	file, _, err := f.loadFile()
+	if err != nil {
+		return shell.Targets{}, err
+	}
+	names, err := file.Targets(spec)
+	if err != nil {
+		return shell.Targets{}, &UsageError{Err: err}
+	}
+	nf := *f
+	nf.conn, nf.ReadSecret = nil, prompt
+	nf.Global.Profile, nf.Global.Host = names[0], "" // a profile's own host, not --host's
+	conn, err := nf.Connection()
+	if err != nil {
+		return shell.Targets{}, err
+	}
+	events := conn.Events
+	if events == "" {
+		events = "on"
+	}
+	cfg, err := nf.sessionConfig(ctx, events)
+	if err != nil {
+		return shell.Targets{}, err
+	}
+	if nf.ReadSecret != nil {
+		nf.ReadSecret = func(string) (string, error) { return cfg.Secret, nil }
+	}
+	var sel *fleetSelection
+	if len(names) > 1 {
+		sel = &fleetSelection{names: names, file: file}
+	}
+	return shell.Targets{
+		Label:   strings.Join(names, ","),
+		Names:   names,
+		Session: cfg,
+		Apply: func() {
+			tg.mu.Lock()
+			tg.f, tg.sel = &nf, sel
+			tg.mu.Unlock()
+		},
+	}, nil
 }
 
 // shellCommands turns the command tree into the REPL's completion commands

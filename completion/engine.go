@@ -264,6 +264,25 @@ func appendKind(dst []string, kind ArgKind, prefix, queue string, snap *Snapshot
 		return appendActions(dst, snap.Actions, prefix)
 	case ArgProfile:
 		return matchAppend(dst, snap.Profiles, prefix)
+	case ArgTargets:
+		// A comma list: the word after the last comma completes, the
+		// names before it are kept.
+		// The names already in the list are not offered again.
+		head := ""
+		if i := strings.LastIndexByte(prefix, ','); i >= 0 {
+			head, prefix = prefix[:i+1], prefix[i+1:]
+		}
+		given := strings.Split(head, ",")
+		n := len(dst)
+		dst = matchAppend(dst, snap.Profiles, prefix)
+		dst = matchAppend(dst, snap.Groups, prefix)
+		kept := dst[:n]
+		for _, name := range dst[n:] {
+			if !slices.Contains(given, name) {
+				kept = append(kept, head+name)
+			}
+		}
+		return kept
 	case ArgCommand:
 		for i := range snap.Commands {
 			if hasPrefixFold(snap.Commands[i].Name, prefix) {

@@ -39,9 +39,10 @@ const (
 	ArgProfile          // profile names
 	ArgCLI              // Asterisk CLI words (the server's own completion)
 	ArgCommand          // the REPL's top-level command names (help CMD)
+	ArgTargets          // profiles and groups, in a comma list (the REPL's use)
 )
 
-var argKindNames = [...]string{"none", "channel", "queue", "member", "endpoint", "action", "profile", "cli", "command"}
+var argKindNames = [...]string{"none", "channel", "queue", "member", "endpoint", "action", "profile", "cli", "command", "targets"}
 
 func (k ArgKind) String() string {
 	if k >= 0 && int(k) < len(argKindNames) {
@@ -73,6 +74,7 @@ type Snapshot struct {
 	Actions                               []Action            // from ListCommands
 	Params                                map[string][]string // strings.ToLower(action) → parameter names (from manager show command)
 	Channels, Queues, Endpoints, Profiles []string
+	Groups                                []string // groups of profiles (the profiles file's groups:)
 	Members                               []Member
 	// CLI is the Asterisk CLI completion cache: key = CLIKey(the CLI line
 	// before the word being completed) → candidate words.

@@ -11,7 +11,7 @@ import (
 	"github.com/amsh/amsh/completion"
 )
 
-// builtin runs help, events, exit and quit (watch is dispatched: see
+// builtin runs help, events, use, exit and quit (watch is dispatched: see
 // classifier.watch).
 func (sh *Shell) builtin(words []string) error {
 	switch words[0] {
@@ -19,6 +19,8 @@ func (sh *Shell) builtin(words []string) error {
 		return sh.help(words[1:])
 	case "events":
 		return sh.events(words[1:])
+	case "use":
+		return sh.use(words[1:])
 	case "exit", "quit":
 		if len(words) > 2 {
 			return lineErrorf("%s takes at most one argument, the exit status", words[0])
@@ -120,6 +122,8 @@ func (sh *Shell) overview(w io.Writer) {
 	fmt.Fprintln(tw, "  help [NAME]\tthis text; a subcommand's help; an action's syntax (from Asterisk)")
 	fmt.Fprintln(tw, "  events [on|off]\tshow whether events print above the prompt; turn printing on or off")
 	fmt.Fprintln(tw, "  events filter [EXPR...]\tprint only matching events (as events --filter); no EXPR: all")
+	fmt.Fprintln(tw, "  use [NAME[,NAME...]]\tshow or change the profiles lines run on: a profile, a list, a glob or a group;")
+	fmt.Fprintln(tw, "  \twith several, events and Tab come from the first")
 	fmt.Fprintln(tw, "  watch [INTERVAL] LINE\tre-run LINE (ping, queue summary, !core show channels, ...) every INTERVAL (2s) until Ctrl-C")
 	fmt.Fprintln(tw, "  exit [STATUS], quit\tleave (so does Ctrl-D); Ctrl-C cancels the running command")
 	fmt.Fprintln(tw, "\nTab completes subcommands, flags, actions and their parameters, channels, queues,")
@@ -128,7 +132,7 @@ func (sh *Shell) overview(w io.Writer) {
 }
 
 // withBuiltins adds the REPL's own commands to the subcommands, for Tab:
-// help, exit, quit, and on, off, filter under events.
+// help, exit, quit, use, and on, off, filter under events.
 func withBuiltins(cmds []completion.Command) []completion.Command {
 	out := slices.Clone(cmds)
 	evSubs := []completion.Command{{Name: "on"}, {Name: "off"}, {Name: "filter"}}
@@ -146,6 +150,7 @@ func withBuiltins(cmds []completion.Command) []completion.Command {
 		completion.Command{Name: "help", Args: []completion.ArgKind{completion.ArgAction}},
 		completion.Command{Name: "exit"},
 		completion.Command{Name: "quit"},
+		completion.Command{Name: "use", Args: []completion.ArgKind{completion.ArgTargets}},
 		completion.Command{Name: "watch"},
 	)
 	slices.SortFunc(out, func(a, b completion.Command) int { return strings.Compare(a.Name, b.Name) })

@@ -1,9 +1,10 @@
-// Package shell is amsh's REPL (SPEC §5): one long-lived AMI session kept up
+// Package shell is amsh's REPL: one long-lived AMI session kept up
 // across Asterisk restarts, a line editor (readline on a terminal, plain
 // lines from a pipe or a test), and a small dispatcher from a typed line to
 // what runs it: a subcommand (through cmd's run functions, by the Run
 // callback), "!CLI WORDS", "ActionName Key=Value ...", an "Action: NAME"
-// raw block, or a built-in (help, events, exit).
+// raw block, or a built-in (help, events, use, exit). `use` switches the
+// profiles the lines run on (use.go); cmd runs a line on several.
 //
 // Between prompts one printer goroutine writes, whole lines through the
 // editor's own writer so the half-typed line is redrawn: events as one-line

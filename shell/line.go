@@ -145,7 +145,7 @@ func isInterval(w string) bool {
 // else (events --filter X --count 5) it is the `events` subcommand.
 func isBuiltin(words []string) bool {
 	switch words[0] {
-	case "help", "?", "exit", "quit", "watch":
+	case "help", "?", "exit", "quit", "watch", "use":
 		return true
 	case "events":
 		return len(words) == 1 || words[1] == "on" || words[1] == "off" || words[1] == "filter"

@@ -18,9 +18,8 @@ var reconnectBackoff = ami.Backoff{Min: 500 * time.Millisecond, Max: 10 * time.S
 // (Shell.supervise) moves it between up and down; every reader waits on
 // changed, a channel closed and replaced at each move.
 type link struct {
-	addr string
-
 	mu      sync.Mutex
+	addr    string
 	cur     *ami.Session // nil while down
 	fatal   error        // set when reconnecting was given up (a refused login)
 	last    error        // why the last attempt failed
@@ -143,7 +142,31 @@ func (l *link) notBack(wait time.Duration, last error) error {
 	if last != nil {
 		err = fmt.Errorf("not connected: no reconnection within %s (last: %v)", wait, cause(last))
 	}
-	return &ami.ConnError{Op: "dial", Addr: l.addr, Err: err}
+	return &ami.ConnError{Op: "dial", Addr: l.address(), Err: err}
+}
+
+// address is where the link connects: it changes with `use`.
+func (l *link) address() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.addr
+}
+
+// replace makes s the live session in place of the current one (`use`
+// moved the shell to another PBX), which it returns for the caller to log
+// off. A link that had given up is live again. It reports false when the
+// shell is closing; then the caller must close s.
+func (l *link) replace(s *ami.Session) (old *ami.Session, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closing {
+		return nil, false
+	}
+	old = l.cur
+	l.cur, l.addr, l.fatal, l.last = s, s.Addr(), nil, nil
+	close(l.changed)
+	l.changed = make(chan struct{})
+	return old, true
 }
 
 // cause strips a ConnError down to what went wrong, for one-line notices

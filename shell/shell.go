@@ -46,6 +46,11 @@ type Options struct {
 	Commands []completion.Command // the subcommands, for Tab
 	Topics   []Topic              // the subcommands, for help
 	Profiles []string             // profile names, for Tab
+	Groups   []string             // group names (of several profiles), for Tab after use
+
+	// Use resolves `use SPEC` (see use.go); nil: the shell stays on its
+	// one profile.
+	Use func(ctx context.Context, spec string) (Targets, error)
 
 	// Run runs a subcommand line (args[0] is the subcommand) with the given
 	// output streams, through the same run functions as `amsh ARGS...`.
@@ -81,10 +86,18 @@ type Shell struct {
 	store *completion.Store // nil in batch mode
 	fetch *fetcher
 
-	base   context.Context // what every line's context derives from
-	cancel context.CancelFunc
-	bg     sync.WaitGroup // supervisor and refresh loop
-	again  chan struct{}  // refresh the snapshot now (after a reconnection)
+	base    context.Context // what every line's context derives from
+	cancel  context.CancelFunc
+	bg      sync.WaitGroup // supervisor and refresh loop
+	again   chan struct{}  // refresh the snapshot now (after a reconnection)
+	stopSup func()         // stops the supervisor (startSupervisor)
+
+	// label names the targets in the prompt (Options.Label, then what
+	// `use` chose), under promptMu; primary is the profile of the
+	// session, targets what `use` listed (nil: the session's profile alone).
+	label   string
+	primary string
+	targets []string
 
 	block    *rawBlock
 	inBlock  atomic.Bool
@@ -132,7 +145,8 @@ func New(ctx context.Context, opts Options) (*Shell, error) {
 	if err != nil {
 		return nil, err
 	}
-	sh := &Shell{opts: opts, cfg: cfg, link: newLink(s), again: make(chan struct{}, 1), exitCode: -1}
+	sh := &Shell{opts: opts, cfg: cfg, link: newLink(s), again: make(chan struct{}, 1), exitCode: -1,
+		label: opts.Label, primary: opts.Label}
 	// Ctrl-C cancels the running command, never the shell: the process's
 	// own interrupt context is cut off and each line gets its own (see
 	// dispatch). In batch mode Ctrl-C stops the whole run.
@@ -146,6 +160,7 @@ func New(ctx context.Context, opts Options) (*Shell, error) {
 		sh.store = completion.NewStore(&completion.Snapshot{
 			Commands: withBuiltins(opts.Commands),
 			Profiles: sortedSet(opts.Profiles),
+			Groups:   sortedSet(opts.Groups),
 		})
 		sh.fetch = newFetcher(sh.store, sh.link.current, opts.Timeout)
 	}
@@ -175,8 +190,7 @@ func New(ctx context.Context, opts Options) (*Shell, error) {
 		sh.con = &console{w: opts.ErrOut}
 		sh.prn = newPrinter(sh.con, false, opts.Width, nil, nil)
 	}
-	sh.bg.Add(1)
-	go func() { defer sh.bg.Done(); sh.supervise() }()
+	sh.startSupervisor()
 	if opts.Interactive {
 		sh.bg.Add(1)
 		go func() { defer sh.bg.Done(); sh.fetch.refreshLoop(sh.base, sh.again) }()
@@ -295,11 +309,12 @@ func (sh *Shell) updatePrompt() {
 	if sh.prn != nil {
 		dropped = sh.prn.dropped()
 	}
-	sh.ed.SetPrompt(promptText(sh.opts.Label, sh.link.up(), dropped))
+	sh.ed.SetPrompt(promptText(sh.label, sh.link.up(), dropped))
 }
 
 // promptText is "amsh LABEL> ", with "(disconnected)" while the link is
-// down and "[dropped N]" once events have been lost.
+// down and "[dropped N]" once events have been lost. LABEL names every
+// target after `use a,b`: "amsh a,b> ".
 func promptText(label string, up bool, dropped uint64) string {
 	var b strings.Builder
 	b.WriteString("amsh")

@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -90,6 +91,46 @@ func NewN(t testing.TB, n int, script func(c *Conn)) *Server {
 			c.Send(Banner)
 			script(c)
 			nc.Close()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		select {
+		case <-s.done:
+		case <-time.After(5 * time.Second):
+			t.Error("fake AMI server: script did not finish")
+		}
+	})
+	return s
+}
+
+// NewParallel accepts up to n connections and runs script on each at once,
+// for a client that keeps one connection open while it makes others (the
+// shell's session and its one-shot lines).
+func NewParallel(t testing.TB, n int, script func(c *Conn)) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{t: t, ln: ln, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		for range n {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := &Conn{T: t, Conn: nc, br: bufio.NewReader(nc), bw: bufio.NewWriter(nc)}
+				c.Send(Banner)
+				script(c)
+				nc.Close()
+			}()
 		}
 	}()
 	t.Cleanup(func() {
