@@ -8,6 +8,9 @@ BIN         ?= bin/amsh
 SANDBOX     := scripts/sandbox
 SANDBOX_DIR ?= $(or $(AMSH_SANDBOX_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/amsh/sandbox)
 export AMSH_SANDBOX_DIR := $(SANDBOX_DIR)
+# Three Asterisks (profiles sandbox, sandbox2, sandbox3; group sandboxes): the fleet tests in
+# cmd/fleet_sandbox_test.go need them. scripts/sandbox alone starts one.
+export AMSH_SANDBOX_INSTANCES ?= 3
 
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
