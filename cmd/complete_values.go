@@ -41,7 +41,11 @@ type liveValues func(ctx context.Context, s *ami.Session, c *cobra.Command, args
 // Commands are found by name, so a command that is absent (or that set its
 // own completion) is left alone; calling it twice changes nothing.
 func registerCompletions(root *cobra.Command, f *Factory) {
-	completeFlag(root, "profile", func(*cobra.Command, []string) []candidate { return profileCandidates(f) })
+	if _, done := root.GetFlagCompletionFunc("profile"); !done && root.Flag("profile") != nil {
+		root.RegisterFlagCompletionFunc("profile", func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			return completions(targetCandidates(f, toComplete), toComplete), cobra.ShellCompDirectiveNoFileComp
+		})
+	}
 	completeFlag(root, "output", fixedCandidates(render.FormatNames()...))
 	completeFlag(root, "color", fixedCandidates("auto", "always", "never"))
 
@@ -166,6 +170,10 @@ func (f *Factory) live(c *cobra.Command, toComplete string, fn func(context.Cont
 // of the Factory (no trace, no warnings, never a secret prompt), and a
 // failure is one debug line on the stderr of the hidden __complete command,
 // which every completion script throws away (and in $BASH_COMP_DEBUG_FILE).
+//
+// With several profiles (-p a,b, a glob, a group, --all) every target is
+// asked at once within the same budget, and their values are merged; a
+// target that fails or is late is left out.
 func (f *Factory) liveCandidates(c *cobra.Command, fn func(context.Context, *ami.Session) []candidate) []candidate {
 	ctx := c.Context()
 	if ctx == nil {
@@ -173,8 +181,30 @@ func (f *Factory) liveCandidates(c *cobra.Command, fn func(context.Context, *ami
 	}
 	ctx, cancel := context.WithTimeout(ctx, completionBudget)
 	defer cancel()
-	qf := f.quietCopy()
-	s, err := qf.Session(ctx, "off")
+	names, _, err := f.fleetTargets()
+	if err != nil || len(names) <= 1 {
+		qf := f.quietCopy()
+		if len(names) == 1 {
+			qf.Global.Profile = names[0] // a glob or group of one
+		}
+		return qf.liveOn(ctx, c, fn)
+	}
+	results := make([][]candidate, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			qf := f.quietCopy()
+			qf.Global.Profile, qf.Global.All = name, false
+			results[i] = qf.liveOn(ctx, c, fn)
+		})
+	}
+	wg.Wait()
+	return mergeCandidates(names, results)
+}
+
+// liveOn logs in to f's profile and runs fn.
+func (f *Factory) liveOn(ctx context.Context, c *cobra.Command, fn func(context.Context, *ami.Session) []candidate) []candidate {
+	s, err := f.Session(ctx, "off")
 	if err != nil {
 		completionDebug(c, err)
 		return nil
@@ -185,6 +215,31 @@ func (f *Factory) liveCandidates(c *cobra.Command, fn func(context.Context, *ami
 	lctx, lcancel := context.WithTimeout(ctx, completionBudget/4)
 	defer lcancel()
 	s.Logoff(lctx)
+	return out
+}
+
+// mergeCandidates is the targets' candidates, each value once, in the
+// order first seen. A value without a description of its own is described
+// by the profiles that have it ("pbx1, pbx2").
+func mergeCandidates(names []string, results [][]candidate) []candidate {
+	var out []candidate
+	at := map[string]int{}
+	from := map[string][]string{}
+	for i, cs := range results {
+		for _, c := range cs {
+			from[c.value] = append(from[c.value], names[i])
+			if _, ok := at[c.value]; ok {
+				continue
+			}
+			at[c.value] = len(out)
+			out = append(out, c)
+		}
+	}
+	for i := range out {
+		if out[i].desc == "" {
+			out[i].desc = strings.Join(from[out[i].value], ", ")
+		}
+	}
 	return out
 }
 
@@ -200,8 +255,14 @@ func (f *Factory) quietCopy() *Factory {
 	}
 }
 
+// completionDebugMu serialises debug lines: a fleet's targets are asked at
+// once.
+var completionDebugMu sync.Mutex
+
 func completionDebug(c *cobra.Command, err error) {
 	msg := fmt.Sprintf("amsh: completion: %v", err)
+	completionDebugMu.Lock()
+	defer completionDebugMu.Unlock()
 	cobra.CompDebugln(msg, false)
 	fmt.Fprintln(c.ErrOrStderr(), "[Debug] "+msg)
 }
@@ -278,6 +339,37 @@ func profileCandidates(f *Factory) []candidate {
 			desc += " (default)"
 		}
 		out = append(out, candidate{name, desc})
+	}
+	return out
+}
+
+// targetCandidates are what -p takes: profile names and groups, in a
+// comma list: after "a," the names come after it, those already listed
+// left out.
+func targetCandidates(f *Factory, toComplete string) []candidate {
+	head := ""
+	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+		head = toComplete[:i+1]
+	}
+	given := strings.Split(head, ",")
+	var out []candidate
+	for _, c := range profileCandidates(f) {
+		if !slices.Contains(given, c.value) {
+			out = append(out, candidate{head + c.value, c.desc})
+		}
+	}
+	path, _, err := profile.Locate(f.Global.Config, f.env)
+	if err != nil {
+		return out
+	}
+	file, err := profile.Load(path)
+	if err != nil {
+		return out
+	}
+	for _, g := range file.GroupOrder {
+		if members, ok := file.Groups[g]; ok && !slices.Contains(given, g) {
+			out = append(out, candidate{head + g, "group: " + strings.Join(members, ", ")})
+		}
 	}
 	return out
 }

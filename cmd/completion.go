@@ -31,7 +31,11 @@ func NewCmdCompletion(f *Factory, runF func(*CompletionOptions) error) *cobra.Co
 and live values from the server: profile names, channels, queues, queue
 members, endpoints, action names and each action's parameters. Completing a
 live value logs in with the profile in use, for at most about a second; when
-the server cannot be reached it offers nothing and says nothing.
+the server cannot be reached it offers nothing and says nothing. With
+several profiles (-p pbx1,pbx2, a glob, a group, --all) every one is asked
+at once within that second and their values are merged, each described by
+the profiles that have it (amsh -p pbx1,pbx2 hangup <Tab>); -p itself
+completes profiles and groups, in a comma list.
 
 Bash (needs the bash-completion package):
   this shell only:   source <(amsh completion bash)

@@ -373,3 +373,48 @@ func TestNewCmdCompletion(t *testing.T) {
 	_, err = parseCmd(t, NewCmdCompletion, "", "bash", "zsh")
 	wantUsageError(t, err, `completion: too many arguments: "bash", "zsh" (it takes bash|zsh|fish|powershell)`)
 }
+
+// TestCompleteFleetChannels: with several profiles, Tab offers every
+// target's channels, each described by the profiles that have it; a target
+// that cannot be reached is left out.
+func TestCompleteFleetChannels(t *testing.T) {
+	server := func(channels ...string) string {
+		return amitest.New(t, func(c *amitest.Conn) {
+			c.AcceptLogin()
+			a := c.Expect("CoreShowChannels")
+			var evs []string
+			for _, ch := range channels {
+				evs = append(evs, "Event: CoreShowChannel\nChannel: "+ch+"\nChannelState: 6")
+			}
+			listReply(c, a, "CoreShowChannelsComplete", evs...)
+			logoff(c)
+		}).Addr()
+	}
+	a := server("PJSIP/alice-00000001", "Local/100@amsh-00000002;1")
+	b := server("PJSIP/bob-00000003", "Local/100@amsh-00000002;1")
+	cfg := fleetProfiles(t, []string{"a", "b", "dead"}, map[string]string{"a": a, "b": b, "dead": deadAddr(t)}, "")
+	r := complete(t, "--config", cfg, "-p", "a,b,dead", "hangup", "")
+	want := []string{"Local/100@amsh-00000002;1\ta, b", "PJSIP/alice-00000001\ta", "PJSIP/bob-00000003\tb"}
+	if !slices.Equal(r.Candidates, want) || r.Code != 0 {
+		t.Errorf("-p a,b,dead hangup <Tab>: got %q code %d stderr %q, want %q", r.Candidates, r.Code, r.Stderr, want)
+	}
+	if !strings.Contains(r.Stderr, "profile dead: dial") {
+		t.Errorf("stderr %q: want a debug line for dead", r.Stderr)
+	}
+}
+
+// TestCompleteProfileList: -p completes profiles and groups, in a comma
+// list, leaving out those already listed.
+func TestCompleteProfileList(t *testing.T) {
+	cfg := fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": "127.0.0.1:1", "b": "127.0.0.1:2"}, "groups:\n  both: [a, b]\n")
+	r := complete(t, "--config", cfg, "-p", "")
+	want := []string{"a\tamsh@127.0.0.1:1", "b\tamsh@127.0.0.1:2", "both\tgroup: a, b"}
+	if !slices.Equal(r.Candidates, want) {
+		t.Errorf("-p <Tab>: got %q, want %q", r.Candidates, want)
+	}
+	r = complete(t, "--config", cfg, "-p", "a,")
+	want = []string{"a,b\tamsh@127.0.0.1:2", "a,both\tgroup: a, b"}
+	if !slices.Equal(r.Candidates, want) {
+		t.Errorf("-p a,<Tab>: got %q, want %q", r.Candidates, want)
+	}
+}

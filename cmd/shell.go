@@ -169,8 +169,10 @@ func profileNames(c *Connection) (profiles, groups []string) {
 	if err != nil {
 		return nil, nil
 	}
-	for g := range file.Groups {
-		groups = append(groups, g)
+	for _, g := range file.GroupOrder {
+		if _, ok := file.Groups[g]; ok {
+			groups = append(groups, g)
+		}
 	}
 	return file.Order, groups
 }
