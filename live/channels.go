@@ -1,6 +1,7 @@
 package live
 
 import (
+	"slices"
 	"time"
 
 	"github.com/amsh/amsh/ami"
@@ -323,7 +324,15 @@ func (m *Model) evictFor(n int) {
 // first: in the order the model learned of them, which a refresh resets to
 // the order of their age.
 func (m *Model) Channels(now time.Time) []Channel {
-	out := make([]Channel, 0, len(m.channels))
+	return m.AppendChannels(make([]Channel, 0, len(m.channels)), now)
+}
+
+// AppendChannels appends what Channels returns to dst. An owner that takes a
+// snapshot every second (top) passes the last one's slice, so that 10,000
+// channels are copied into the memory they took before instead of into a
+// new 3.5 MB that the garbage collector then has to reclaim.
+func (m *Model) AppendChannels(dst []Channel, now time.Time) []Channel {
+	out := slices.Grow(dst, len(m.channels))
 	for _, c := range m.created {
 		if c.gone {
 			continue

@@ -2,6 +2,7 @@ package live
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -791,6 +792,24 @@ func TestSnapshotsAreCopies(t *testing.T) {
 	}
 	if c := m.Channels(clk.now); c[0].Name != bob.name {
 		t.Errorf("the model changed with a snapshot: %+v", c[0])
+	}
+}
+
+// AppendChannels into the last snapshot's slice gives what Channels gives,
+// after what dst already holds.
+func TestAppendChannels(t *testing.T) {
+	m := New()
+	clk := newClock(time.Second)
+	call(m, clk, alice, bob, bridge1)
+	old := m.Channels(clk.now)
+	hangup(m, clk, alice)
+	got := m.AppendChannels(old[:0], clk.tick())
+	if want := m.Channels(clk.now); !reflect.DeepEqual(got, want) || len(got) != 1 || &got[0] != &old[0] {
+		t.Errorf("into the old slice: %+v, want %+v in the same memory", got, want)
+	}
+	both := m.AppendChannels(old[:1], clk.now)
+	if len(both) != 2 || both[0].Name != bob.name || both[1].Name != bob.name {
+		t.Errorf("after one kept: %+v", both)
 	}
 }
 

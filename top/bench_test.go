@@ -1,10 +1,20 @@
 package top
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/gdamore/tcell/v2/terminfo"
 
+	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/internal/busypbx"
 	"github.com/amsh/amsh/live"
 )
 
@@ -70,4 +80,121 @@ func BenchmarkSnapshotAndRedraw10kChannels(b *testing.B) {
 	if n := len(m.Channels(now)); n != 10_000 {
 		b.Fatalf("%d channels in the model", n)
 	}
+}
+
+// BenchmarkRedrawTerminal10k is the redraw amsh top does with 10,000 live
+// channels, on the terminal screen tcell drives for xterm-256color (its
+// escape sequences written to a counting tty instead of a terminal), at
+// 80x24 and 200x50. The model is loaded from a CoreShowChannels and a
+// QueueStatus reply made by internal/busypbx from Asterisk's own messages.
+// Each op is one redraw: the model's snapshot, the frame, and the screen
+// shown. tick is the redraw of every second (every duration moved on, so
+// tcell writes the changed Time cells); full is a whole screen repainted
+// (tcell's Sync, as after a resize). term-B/op is what reaches the terminal.
+func BenchmarkRedrawTerminal10k(b *testing.B) {
+	now := time.Now()
+	m := live.New()
+	pbx := busypbx.New(10_000, 4, 6, now)
+	m.LoadChannels(parseAMI(b, pbx.CoreShowChannels(nil, "csc", now)), now)
+	m.LoadQueues(parseAMI(b, pbx.QueueStatus(nil, "qs")), now)
+	if n := len(m.Channels(now)); n != 10_000 {
+		b.Fatalf("%d channels in the model", n)
+	}
+	ti, err := terminfo.LookupTerminfo("xterm-256color")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range [][2]int{{80, 24}, {200, 50}} {
+		for _, full := range []bool{false, true} {
+			name := fmt.Sprintf("%dx%d/tick", size[0], size[1])
+			if full {
+				name = fmt.Sprintf("%dx%d/full", size[0], size[1])
+			}
+			b.Run(name, func(b *testing.B) {
+				tty := newCountingTty(size[0], size[1])
+				scr, err := tcell.NewTerminfoScreenFromTtyTerminfo(tty, ti)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := scr.Init(); err != nil {
+					b.Fatal(err)
+				}
+				defer scr.Fini()
+				l := &loop{scr: scr, cfg: Config{Target: "profile bench (127.0.0.1:15200)"}, model: m,
+					buf: ami.NewEventBuffer(1<<20, true), styles: styles(true)}
+				at := now
+				l.cfg.Now = func() time.Time { return at }
+				l.draw()
+				tty.written.Store(0)
+				b.ReportAllocs()
+				for b.Loop() {
+					at = at.Add(time.Second)
+					if full {
+						l.drawFull()
+					} else {
+						l.draw()
+					}
+				}
+				b.ReportMetric(float64(tty.written.Load())/float64(b.N), "term-B/op")
+			})
+		}
+	}
+}
+
+// drawFull is loop.draw with the whole screen repainted.
+func (l *loop) drawFull() {
+	l.layout()
+	for y, ln := range l.last.lines {
+		l.scr.PutStrStyled(0, y, ln.text, l.styles[ln.style])
+	}
+	l.scr.Sync()
+}
+
+// parseAMI reads the messages of an AMI stream without a banner.
+func parseAMI(tb testing.TB, b []byte) []*ami.Message {
+	tb.Helper()
+	r := ami.NewReader(bytes.NewReader(b), ami.ReaderOptions{})
+	var ms []*ami.Message
+	for {
+		m, err := r.ReadMessage()
+		if errors.Is(err, io.EOF) {
+			return ms
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+}
+
+// countingTty is a tcell.Tty of a fixed size that counts what is written
+// to it and never has input: Read waits until Drain, as tcell's Fini asks.
+type countingTty struct {
+	w, h    int
+	written atomic.Int64
+	drained chan struct{}
+	once    sync.Once
+}
+
+func newCountingTty(w, h int) *countingTty {
+	return &countingTty{w: w, h: h, drained: make(chan struct{})}
+}
+
+func (t *countingTty) Start() error        { return nil }
+func (t *countingTty) Stop() error         { return nil }
+func (t *countingTty) Drain() error        { t.once.Do(func() { close(t.drained) }); return nil }
+func (t *countingTty) NotifyResize(func()) {}
+func (t *countingTty) Close() error        { return nil }
+func (t *countingTty) Write(p []byte) (int, error) {
+	t.written.Add(int64(len(p)))
+	return len(p), nil
+}
+
+func (t *countingTty) Read([]byte) (int, error) {
+	<-t.drained
+	return 0, nil
+}
+
+func (t *countingTty) WindowSize() (tcell.WindowSize, error) {
+	return tcell.WindowSize{Width: t.w, Height: t.h}, nil
 }

@@ -8,202 +8,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/pty"
 	"github.com/amsh/amsh/internal/sandboxtest"
+	"github.com/amsh/amsh/internal/vt"
 )
-
-// vt is a tiny terminal: a grid of runes fed with what amsh writes. It
-// knows the cursor moves, erases and insert-character that tcell sends for
-// xterm, and ignores attributes, modes and titles: enough to read the
-// screen of a program that redraws only the cells that changed.
-type vt struct {
-	mu         sync.Mutex
-	rows, cols int
-	grid       [][]rune
-	x, y       int
-	state      int // 0 text, 1 after ESC, 2 CSI, 3 OSC, 4 OSC after ESC, 5 charset
-	params     []byte
-	pending    []byte // an incomplete UTF-8 sequence
-}
-
-func newVT(rows, cols int) *vt {
-	v := &vt{}
-	v.resize(rows, cols)
-	return v
-}
-
-// resize changes the grid's size, keeping what fits.
-func (v *vt) resize(rows, cols int) {
-	g := make([][]rune, rows)
-	for y := range g {
-		g[y] = make([]rune, cols)
-		for x := range g[y] {
-			g[y][x] = ' '
-			if y < len(v.grid) && x < len(v.grid[y]) {
-				g[y][x] = v.grid[y][x]
-			}
-		}
-	}
-	v.grid, v.rows, v.cols = g, rows, cols
-	v.x, v.y = min(v.x, cols-1), min(v.y, rows-1)
-}
-
-func (v *vt) Write(p []byte) (int, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for _, b := range p {
-		v.byte(b)
-	}
-	return len(p), nil
-}
-
-func (v *vt) byte(b byte) {
-	switch v.state {
-	case 1:
-		switch b {
-		case '[':
-			v.state, v.params = 2, v.params[:0]
-		case ']':
-			v.state = 3
-		case '(', ')':
-			v.state = 5
-		default:
-			v.state = 0
-		}
-		return
-	case 2:
-		if b >= 0x40 && b <= 0x7e {
-			v.csi(b)
-			v.state = 0
-		} else {
-			v.params = append(v.params, b)
-		}
-		return
-	case 3:
-		if b == 0x07 {
-			v.state = 0
-		} else if b == 0x1b {
-			v.state = 4
-		}
-		return
-	case 4:
-		v.state = 0 // ESC \ ends the OSC
-		return
-	case 5:
-		v.state = 0
-		return
-	}
-	switch {
-	case b == 0x1b:
-		v.state = 1
-	case b == '\r':
-		v.x = 0
-	case b == '\n':
-		v.y = min(v.y+1, v.rows-1)
-	case b == '\b':
-		v.x = max(v.x-1, 0)
-	case b < 0x20:
-	default:
-		v.pending = append(v.pending, b)
-		if !utf8.FullRune(v.pending) {
-			return
-		}
-		r, _ := utf8.DecodeRune(v.pending)
-		v.pending = v.pending[:0]
-		if v.x >= v.cols {
-			v.x, v.y = 0, min(v.y+1, v.rows-1)
-		}
-		v.grid[v.y][v.x] = r
-		v.x++
-	}
-}
-
-func (v *vt) csi(final byte) {
-	ps := strings.TrimLeft(string(v.params), "?>=<")
-	var n []int
-	for _, f := range strings.Split(ps, ";") {
-		i, _ := strconv.Atoi(f)
-		n = append(n, i)
-	}
-	arg := func(i, def int) int {
-		if i < len(n) && n[i] > 0 {
-			return n[i]
-		}
-		return def
-	}
-	if len(v.params) > 0 && strings.ContainsAny(string(v.params[:1]), "?>=<") {
-		return // modes and queries
-	}
-	clear := func(y, from, to int) {
-		for x := from; x < to && x < v.cols; x++ {
-			v.grid[y][x] = ' '
-		}
-	}
-	switch final {
-	case 'H', 'f':
-		v.y, v.x = min(arg(0, 1), v.rows)-1, min(arg(1, 1), v.cols)-1
-	case 'A':
-		v.y = max(v.y-arg(0, 1), 0)
-	case 'B':
-		v.y = min(v.y+arg(0, 1), v.rows-1)
-	case 'C':
-		v.x = min(v.x+arg(0, 1), v.cols-1)
-	case 'D':
-		v.x = max(v.x-arg(0, 1), 0)
-	case 'G':
-		v.x = min(arg(0, 1), v.cols) - 1
-	case 'd':
-		v.y = min(arg(0, 1), v.rows) - 1
-	case 'K':
-		switch arg(0, 0) {
-		case 0:
-			clear(v.y, v.x, v.cols)
-		case 1:
-			clear(v.y, 0, v.x+1)
-		case 2:
-			clear(v.y, 0, v.cols)
-		}
-	case 'J':
-		switch arg(0, 0) {
-		case 0:
-			clear(v.y, v.x, v.cols)
-			for y := v.y + 1; y < v.rows; y++ {
-				clear(y, 0, v.cols)
-			}
-		case 2, 3:
-			for y := range v.rows {
-				clear(y, 0, v.cols)
-			}
-		}
-	case '@':
-		if v.x >= v.cols {
-			return
-		}
-		k := min(arg(0, 1), v.cols-v.x)
-		row := v.grid[v.y]
-		copy(row[v.x+k:], row[v.x:])
-		clear(v.y, v.x, v.x+k)
-	}
-}
-
-// lines is the screen, one string a row, trailing blanks trimmed.
-func (v *vt) lines() []string {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	out := make([]string, v.rows)
-	for y, r := range v.grid {
-		out[y] = strings.TrimRight(string(r), " ")
-	}
-	return out
-}
 
 // TestTopTerminal runs the built amsh top on an 80x24 pseudo-terminal
 // against the sandbox: a new call's row appears and its time ticks; /, h,
@@ -249,7 +62,7 @@ func TestTopTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scr := newVT(24, 80)
+	scr := vt.New(24, 80)
 	go func() {
 		buf := make([]byte, 32<<10)
 		for {
@@ -266,7 +79,7 @@ func TestTopTerminal(t *testing.T) {
 		c.Process.Kill()
 		term.Close()
 		if t.Failed() {
-			t.Logf("the screen at the end:\n%s", strings.Join(scr.lines(), "\n"))
+			t.Logf("the screen at the end:\n%s", strings.Join(scr.Lines(), "\n"))
 		}
 	})
 	typ := func(s string) {
@@ -280,7 +93,7 @@ func TestTopTerminal(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(d)
 		for {
-			ls := scr.lines()
+			ls := scr.Lines()
 			if cond(ls) {
 				return ls
 			}
@@ -321,7 +134,7 @@ func TestTopTerminal(t *testing.T) {
 	typ("y")
 	for deadline := time.Now().Add(10 * time.Second); strings.Contains(sb.Rx(t, "core show channels concise"), num); {
 		if time.Now().After(deadline) {
-			t.Fatalf("the call is still up after h, y:\n%s", strings.Join(scr.lines(), "\n"))
+			t.Fatalf("the call is still up after h, y:\n%s", strings.Join(scr.Lines(), "\n"))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -348,7 +161,7 @@ func TestTopTerminal(t *testing.T) {
 		typ("y")
 		for deadline := time.Now().Add(10 * time.Second); paused.MatchString(sb.Rx(t, "queue show "+queue)) != want; {
 			if time.Now().After(deadline) {
-				t.Fatalf("p, y #%d: %s not %sd in Asterisk:\n%s", i+1, member, verb, strings.Join(scr.lines(), "\n"))
+				t.Fatalf("p, y #%d: %s not %sd in Asterisk:\n%s", i+1, member, verb, strings.Join(scr.Lines(), "\n"))
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
@@ -364,9 +177,7 @@ func TestTopTerminal(t *testing.T) {
 	}
 
 	// 4. A resize to 100x30 redraws the whole screen at the new size.
-	scr.mu.Lock()
-	scr.resize(30, 100)
-	scr.mu.Unlock()
+	scr.Resize(30, 100)
 	if err := pty.SetSize(term, 30, 100); err != nil {
 		t.Fatal(err)
 	}

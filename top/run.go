@@ -197,7 +197,8 @@ type loop struct {
 	pending    func() // the action the y/N prompt asks about
 	last       frameResult
 	lastDraw   time.Time
-	dropped    uint64 // buf.Dropped() at the last refresh
+	channels   []live.Channel // the last snapshot's, reused by the next
+	dropped    uint64         // buf.Dropped() at the last refresh
 }
 
 func newLoop(ctx context.Context, scr tcell.Screen, cfg Config, buf *ami.EventBuffer) *loop {
@@ -393,12 +394,23 @@ func (l *loop) link(n linkNews) error {
 
 // draw takes a snapshot of the model and shows it.
 func (l *loop) draw() {
+	l.layout()
+	draw(l.scr, l.last.lines, &l.styles)
+	l.lastDraw = time.Now()
+}
+
+// layout takes a snapshot of the model and lays out the frame to show
+// (l.last).
+func (l *loop) layout() {
 	now := l.cfg.Now()
-	snap := &snapshot{now: now, target: l.cfg.Target, channels: l.model.Channels(now), queues: l.model.Queues(now)}
+	was := len(l.channels)
+	l.channels = l.model.AppendChannels(l.channels[:0], now)
+	if n := len(l.channels); n < was {
+		clear(l.channels[n:was]) // keep no strings of channels gone alive
+	}
+	snap := &snapshot{now: now, target: l.cfg.Target, channels: l.channels, queues: l.model.Queues(now)}
 	l.st.dropped = l.buf.Dropped()
 	w, h := l.scr.Size()
 	l.last = frame(snap, &l.st, w, h)
 	l.st.sel = l.last.sel
-	draw(l.scr, l.last.lines, &l.styles)
-	l.lastDraw = time.Now()
 }

@@ -1,8 +1,10 @@
 // Package pty opens pseudo-terminals for tests that must drive amsh the way
-// a person at a terminal does (readline, Tab, Ctrl-C). Linux only; it uses
-// /dev/ptmx directly so the tests need no dependency beyond x/sys.
+// a person at a terminal does (readline, Tab, Ctrl-C), and for benchmarks
+// that run it full-screen (bench/ptycpu). Linux only; it uses /dev/ptmx
+// directly so the tests need no dependency beyond x/sys.
 //
-// It must not be used outside tests: amsh itself never allocates a terminal.
+// It must not be used outside tests and benchmarks: amsh itself never
+// allocates a terminal.
 package pty
 
 import (
