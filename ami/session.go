@@ -124,13 +124,21 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	}
 	s := newSession(cfg, conn)
 
-	// The banner is read before the reader goroutine starts.
+	// The banner is read before the reader goroutine starts. A cancelled
+	// ctx moves the read deadline to now: a server that accepts and stays
+	// silent must not hold the caller (Ctrl-C, a merged stream stopping
+	// its targets) until the dial timeout.
 	if dl, ok := dctx.Deadline(); ok {
 		conn.SetReadDeadline(dl)
 	}
+	stopBanner := context.AfterFunc(dctx, func() { conn.SetReadDeadline(time.Now()) })
 	s.banner, err = s.r.ReadBanner()
+	stopBanner()
 	if err != nil {
 		conn.Close()
+		if cerr := dctx.Err(); errors.Is(cerr, context.Canceled) {
+			err = cerr
+		}
 		return nil, &ConnError{Op: "read", Addr: cfg.Addr, Err: fmt.Errorf("banner: %w", cleanNetErr(err))}
 	}
 	conn.SetReadDeadline(time.Time{})

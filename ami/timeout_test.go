@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,34 @@ func TestErrorPredicates(t *testing.T) {
 	partial := &TimeoutError{Action: "QueueStatus", Wait: 2500 * time.Millisecond, Result: &Result{Response: &Message{}, Events: make([]*Message, 3)}}
 	if got := partial.Error(); got != "QueueStatus: list not complete within 2.5s (3 items so far; the connection is still up)" {
 		t.Errorf("message %q", got)
+	}
+}
+
+// A server that accepts but never sends its banner: cancelling the context
+// ends Dial at once, not at the dial timeout. (A merged event stream stops
+// its targets' dials this way at --count, --for or Ctrl-C.)
+func TestDialBannerCancelled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			defer c.Close()
+			io.Copy(io.Discard, c) // until amsh hangs up
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = Dial(ctx, Config{Addr: ln.Addr().String(), Username: "u", Secret: "s", Auth: "plain", DialTimeout: 5 * time.Second})
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("Dial returned %s after the cancel, want at once", took)
+	}
+	var ce *ConnError
+	if !errors.As(err, &ce) || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "banner") {
+		t.Errorf("err = %v, want a ConnError reading the banner, context.Canceled", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"regexp"
 	"slices"
 	"strings"
@@ -367,5 +369,46 @@ func TestFleetEventsInterrupted(t *testing.T) {
 	re := regexp.MustCompile(`^amsh: dead: dial .*refused\namsh: 1 of 3 failed: dead exit 5 dial .*refused\namsh: interrupted\n$`)
 	if !re.MatchString(errOut.String()) {
 		t.Errorf("stderr %q, want %s", errOut.String(), re)
+	}
+}
+
+// silentAddr is an address that accepts connections and never says
+// anything, not even the banner.
+func silentAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				io.Copy(io.Discard, c) // until amsh hangs up
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestFleetEventsSilentTarget: a target that accepts but never sends its
+// banner does not hold the stream past --count: its dial is stopped with
+// the others, and it is no failure.
+func TestFleetEventsSilentTarget(t *testing.T) {
+	ok := amitest.New(t, userEventsScript(0))
+	cfg := fleetProfiles(t, []string{"silent", "ok"}, map[string]string{"silent": silentAddr(t), "ok": ok.Addr()}, "")
+	errOut := newWatchedBuffer()
+	start := time.Now()
+	code, out := fleetEventsRun(t, errOut, "--config", cfg, "-p", "silent,ok", "-o", "json", "events", "--filter", "UserEvent", "--count", "1")
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("took %s: want the stream to end at --count, not at the silent target's dial timeout (10s)", took)
+	}
+	if evs := jsonEventLines(t, out); code != 0 || len(evs) != 1 || errOut.String() != "" {
+		t.Errorf("exit %d, events %v, stderr %q; want 0, ok's event and nothing", code, evs, errOut.String())
 	}
 }
