@@ -225,25 +225,10 @@ func (m *fleetMerge) writeJSON(f *Factory) error {
 	return writeFleetJSON(f, b)
 }
 
-// writeFleetJSON prints a fleet's JSON document: indented, or through
-// --jq when given.
+// writeFleetJSON prints a fleet's JSON document as one profile's are
+// printed: indented, or through --jq (escaped on a terminal).
 func writeFleetJSON(f *Factory, doc []byte) error {
-	var out bytes.Buffer
-	if jq := f.Global.jq; jq != nil {
-		res, err := jq.AppendResults(nil, doc)
-		out.Write(res)
-		if err != nil {
-			f.IO.Out.Write(out.Bytes())
-			return err
-		}
-	} else {
-		if err := json.Indent(&out, doc, "", "  "); err != nil {
-			return err
-		}
-		out.WriteByte('\n')
-	}
-	_, err := f.IO.Out.Write(out.Bytes())
-	return err
+	return f.Renderer().Document(json.RawMessage(doc))
 }
 
 // writeYAML prints the records as one sequence of mappings.

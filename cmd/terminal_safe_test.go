@@ -104,3 +104,32 @@ func TestQueuesLegacyText(t *testing.T) {
 		})
 	}
 }
+
+// --jq prints a string result as it is, for a pipe; on a terminal a string
+// from Asterisk is escaped like any server text, with one profile and over
+// several.
+func TestJQStringEscapedOnTerminal(t *testing.T) {
+	script := func(c *amitest.Conn) {
+		fxLogin(c, "off")
+		a := c.Expect("Ping")
+		c.Reply(a, "Success", "Ping: Pong\x1b]0;title\x07\x1b[2J")
+		fxBye(c)
+	}
+	for _, tty := range []bool{false, true} {
+		a, b := amitest.NewN(t, 2, script), amitest.New(t, script)
+		cfg := fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": a.Addr(), "b": b.Addr()}, "")
+		for _, tc := range []struct{ profiles, expr, want string }{
+			{"a", ".response.Ping", "Pong\x1b]0;title\x07\x1b[2J\n"},
+			{"b,a", ".[] | .profile + \" \" + .response.Ping", "b Pong\x1b]0;title\x07\x1b[2J\na Pong\x1b]0;title\x07\x1b[2J\n"},
+		} {
+			want := tc.want
+			if tty {
+				want = strings.ReplaceAll(want, "\x1b]0;title\x07\x1b[2J", `\x1b]0;title\x07\x1b[2J`)
+			}
+			r := (&run{Args: []string{"--config", cfg, "-p", tc.profiles, "--jq", tc.expr, "ping"}, TTY: tty}).exec(t)
+			if r.Code != 0 || r.Stdout != want {
+				t.Errorf("tty=%v -p %s: exit %d stdout %q, want %q; stderr %q", tty, tc.profiles, r.Code, r.Stdout, want, r.Stderr)
+			}
+		}
+	}
+}

@@ -345,6 +345,11 @@ func (r *Renderer) write() error {
 	if err == nil && r.opts.JQ != nil && r.opts.Format == JSON {
 		var out []byte
 		out, err = r.opts.JQ.AppendResults(make([]byte, 0, 256), r.buf)
+		if r.opts.Terminal && needsTerminalWork(string(out)) {
+			// A string result is printed as it is, and it may be
+			// Asterisk's text: on a terminal it is escaped as raw is.
+			out = appendTerminalSafe(make([]byte, 0, len(out)+64), string(out), false)
+		}
 		if len(out) > 0 {
 			if _, werr := r.w.Write(out); err == nil {
 				err = werr
