@@ -283,6 +283,8 @@ func (w *watcher) show(at time.Time, target string, stdout, stderr []byte, runEr
 			if body, err = w.jq.AppendResults(nil, stdout); err != nil {
 				return err
 			}
+			// A string result is printed as it is: Asterisk's text.
+			body = []byte(render.TerminalSafe(string(body)))
 		}
 		body = append(body, stderr...)
 		if msg != "" {

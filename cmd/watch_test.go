@@ -314,3 +314,27 @@ func TestWatchSandbox(t *testing.T) {
 		}
 	}
 }
+
+// --jq --watch on a terminal: a string result (Asterisk's text) is escaped
+// in the frame, not written as received.
+func TestWatchJQEscapedOnTerminal(t *testing.T) {
+	fs := amitest.New(t, func(c *amitest.Conn) {
+		fxLogin(c, "off")
+		a := c.Expect("Ping")
+		c.Reply(a, "Success", "Ping: Pong\x1b]0;title\x07\x1b[2J")
+		fxBye(c)
+	})
+	cfg := profilesFile(t, fs.Addr(), "")
+	out := &frameWriter{}
+	var errOut bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut, OutTTY: true, Width: 60,
+		Getenv: func(string) string { return "" }}
+	code := Run(context.Background(), NewFactory(ios), []string{"--config", cfg, "--jq", ".response.Ping", "ping", "--watch=100ms", "--count", "1"})
+	if code != 0 || len(out.writes) != 1 {
+		t.Fatalf("exit %d, %d writes %q, stderr %q", code, len(out.writes), out.writes, errOut.String())
+	}
+	if w := out.writes[0]; strings.Contains(w, "\x07") || strings.Contains(w, "\x1b]") || strings.Contains(w, "\x1b[2J") ||
+		!strings.Contains(w, `Pong\x1b]0;title\x07`) {
+		t.Errorf("frame %q: want the string's control characters escaped", w)
+	}
+}
