@@ -3,7 +3,6 @@ package cmd
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -242,7 +241,7 @@ func (m *fleetMerge) writeYAML(f *Factory) error {
 		}
 		seq.Content = append(seq.Content, mp)
 	}
-	return writeYAMLDoc(f.IO.Out, seq)
+	return f.Renderer().Document(seq)
 }
 
 func yamlStr(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
@@ -279,19 +278,4 @@ func jsonYAML(v json.RawMessage) *yaml.Node {
 		tag = "!!float"
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(v)}
-}
-
-// writeYAMLDoc writes n as one YAML document.
-func writeYAMLDoc(w io.Writer, n *yaml.Node) error {
-	var out bytes.Buffer
-	enc := yaml.NewEncoder(&out)
-	enc.SetIndent(2)
-	if err := enc.Encode(n); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err := w.Write(out.Bytes())
-	return err
 }

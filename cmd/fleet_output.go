@@ -113,7 +113,7 @@ func (p *fleetPrinter) finish() error {
 	case p.format == "json":
 		err = writeFleetJSON(p.f, append(append([]byte("["), bytes.Join(p.docs, []byte(","))...), ']'))
 	case p.format == "yaml":
-		err = writeYAMLDoc(p.f.IO.Out, &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: p.nodes})
+		err = p.f.Renderer().Document(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: p.nodes})
 	}
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 // Document renders one of amsh's own typed documents (version, profiles,
 // ping): v is encoded by encoding/json, indented by two spaces, or by
 // yaml.v3 (so v keeps its key order by implementing json.Marshaler and
-// yaml.Marshaler). Its values have real types, unlike Asterisk's, which are
+// yaml.Marshaler, or by being a json.RawMessage or a *yaml.Node). Its values have real types, unlike Asterisk's, which are
 // strings. --jq applies to it as to every json document. In text, raw, csv
 // and tsv the caller prints the document its own way; Document writes json
 // for them.
