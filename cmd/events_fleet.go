@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -66,9 +67,12 @@ func (f *Factory) eventsFleet() *EventsFleet {
 	fl := &EventsFleet{Parallel: f.Global.Parallel, ErrPrefix: f.IO.errorPrefix(f.Global.Color)}
 	for _, name := range sel.names {
 		// No stdin and no secret prompt: several targets cannot share the
-		// keyboard. Notes go to the shared, locked, stderr.
+		// keyboard. What the target writes on stderr itself (--trace, a
+		// warning) goes to the shared, locked, stderr a line at a time after
+		// "NAME: ", as a one-shot command's over several profiles does.
 		ios := *f.IO
 		ios.In, ios.InTTY = strings.NewReader(""), false
+		ios.ErrOut = &prefixWriter{prefix: name + ": ", w: f.IO.ErrOut}
 		tf := &Factory{IO: &ios, Global: f.Global, pin: &fleetPin{name: name, file: sel.file}}
 		fl.Targets = append(fl.Targets, EventsTarget{Name: name, Connection: tf.Connection, SessionConfig: tf.sessionConfig})
 	}
@@ -85,6 +89,36 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// prefixWriter begins every line written to w with prefix. A partial line
+// waits for its end; the whole lines of one Write go out in one Write.
+type prefixWriter struct {
+	prefix string
+	w      io.Writer
+
+	mu   sync.Mutex
+	part []byte // a line waiting for its LF
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []byte
+	for line := range bytes.Lines(b) {
+		if line[len(line)-1] != '\n' {
+			p.part = append(p.part, line...)
+			break
+		}
+		out = append(append(append(out, p.prefix...), p.part...), line...)
+		p.part = p.part[:0]
+	}
+	if len(out) > 0 {
+		if _, err := p.w.Write(out); err != nil {
+			return 0, err
+		}
+	}
+	return len(b), nil
 }
 
 // fleetStream is the state of a merged stream's targets.

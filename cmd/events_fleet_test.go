@@ -412,3 +412,29 @@ func TestFleetEventsSilentTarget(t *testing.T) {
 		t.Errorf("exit %d, events %v, stderr %q; want 0, ok's event and nothing", code, evs, errOut.String())
 	}
 }
+
+// TestFleetEventsTrace: --trace over several profiles names the target on
+// every line, as a one-shot command over several does ("a: > Action: ..."),
+// and masks the secret.
+func TestFleetEventsTrace(t *testing.T) {
+	a := amitest.New(t, userEventsScript(0))
+	b := amitest.New(t, userEventsScript(0))
+	cfg := fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": a.Addr(), "b": b.Addr()}, "")
+	errOut := newWatchedBuffer()
+	code, _ := fleetEventsRun(t, errOut, "--config", cfg, "-p", "a,b", "--trace", "-o", "json", "events", "--filter", "UserEvent", "--count", "2")
+	lines := strings.Split(strings.TrimSuffix(errOut.String(), "\n"), "\n")
+	if code != 0 || len(lines) < 10 {
+		t.Fatalf("exit %d stderr %q", code, errOut.String())
+	}
+	from := map[string]int{}
+	for _, l := range lines {
+		name, rest, _ := strings.Cut(l, ": ")
+		if (name != "a" && name != "b") || !strings.HasPrefix(rest, "< ") && !strings.HasPrefix(rest, "> ") {
+			t.Errorf("stderr line %q: want it to begin with the target's name and the direction", l)
+		}
+		from[name]++
+	}
+	if from["a"] == 0 || from["b"] == 0 || strings.Contains(errOut.String(), "s3cret") {
+		t.Errorf("stderr %q: want both targets' traces, the secret masked", errOut.String())
+	}
+}
