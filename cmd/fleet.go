@@ -327,11 +327,18 @@ func (f *Factory) probing() error {
 	return nil
 }
 
-// withoutProfile takes the "profile NAME: " that errors start with off msg:
-// the fleet names the target itself.
+// withoutProfile takes the "profile NAME: " that errors carry off msg,
+// at its start or after a command's name ("queue summary: profile NAME:
+// ..."): the fleet names the target itself. (A profiles file's error
+// keeps its `FILE:LINE: profile "NAME": ...`: there it says what is where.)
 func withoutProfile(msg, name string) string {
 	for _, p := range []string{"profile " + name + ": ", fmt.Sprintf("profile %q: ", name)} {
-		msg = strings.TrimPrefix(msg, p)
+		if rest, ok := strings.CutPrefix(msg, p); ok {
+			return rest
+		}
+	}
+	if before, after, ok := strings.Cut(msg, ": profile "+name+": "); ok {
+		return before + ": " + after
 	}
 	return msg
 }

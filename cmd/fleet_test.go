@@ -285,3 +285,24 @@ func TestFleetConfirm(t *testing.T) {
 		t.Errorf("--yes: exit %d stderr %q", r.Code, r.Stderr)
 	}
 }
+
+// TestFleetErrorNamesTargetOnce: a target's error names it once, at the
+// start of its line and in the summary, even when the command's name comes
+// before "profile NAME: " in the message (queue summary: profile b: ...).
+func TestFleetErrorNamesTargetOnce(t *testing.T) {
+	b := amitest.New(t, func(c *amitest.Conn) {
+		fxLogin(c, "off")
+		a := c.Expect("QueueSummary")
+		c.Reply(a, "Error", "Message: Permission denied")
+	})
+	dead := deadAddr(t)
+	cfg := fleetProfiles(t, []string{"b", "dead"}, map[string]string{"b": b.Addr(), "dead": dead}, "")
+	r := (&run{Args: []string{"--config", cfg, "-p", "b,dead", "queue", "summary"}}).exec(t)
+	want := "amsh: b: queue summary: QueueSummary: Asterisk said: Permission denied\n" +
+		"amsh: dead: dial " + dead + ": connect: connection refused\n" +
+		"amsh: 2 of 2 failed: b exit 1 queue summary: QueueSummary: Asterisk said: Permission denied; " +
+		"dead exit 5 dial " + dead + ": connect: connection refused\n"
+	if r.Code != ExitAsterisk || r.Stderr != want {
+		t.Errorf("exit %d stderr\n%s\nwant 1 and\n%s", r.Code, r.Stderr, want)
+	}
+}
