@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -621,6 +622,25 @@ func TestRankedTable(t *testing.T) {
 		}
 		if buf.String() != tc.want {
 			t.Errorf("width %d:\n got %q\nwant %q", tc.width, buf.String(), tc.want)
+		}
+	}
+}
+
+// A table's title wider than the terminal is broken after commas.
+func TestWrapTitle(t *testing.T) {
+	title := "support: ringall, 0 calls (max unlimited), holdtime 0s, talktime 0s, completed 0, abandoned 0"
+	for _, tc := range []struct {
+		width int
+		want  []string
+	}{
+		{0, []string{title}},
+		{len(title), []string{title}},
+		{40, []string{"support: ringall,", "0 calls (max unlimited), holdtime 0s,", "talktime 0s, completed 0, abandoned 0"}},
+		// A part wider than the width stays whole.
+		{12, []string{"support: ringall,", "0 calls (max unlimited),", "holdtime 0s,", "talktime 0s,", "completed 0,", "abandoned 0"}},
+	} {
+		if got := wrapTitle(title, tc.width); !slices.Equal(got, tc.want) {
+			t.Errorf("width %d: %q, want %q", tc.width, got, tc.want)
 		}
 	}
 }

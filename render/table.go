@@ -562,12 +562,35 @@ func (r *Renderer) appendTitle(b []byte, title string) []byte {
 	if title == "" {
 		return b
 	}
-	if r.opts.Color {
-		b = append(b, sgrYellow...)
-		b = appendVisible(b, title)
-		b = append(b, sgrReset...)
-	} else {
-		b = appendVisible(b, title)
+	for _, line := range wrapTitle(title, r.opts.Width) {
+		if r.opts.Color {
+			b = append(b, sgrYellow...)
+			b = appendVisible(b, line)
+			b = append(b, sgrReset...)
+		} else {
+			b = appendVisible(b, line)
+		}
+		b = append(b, '\n')
 	}
-	return append(b, '\n')
+	return b
+}
+
+// wrapTitle breaks a title wider than width (when width > 0) after its
+// commas into lines that fit, so that the terminal does not break a long
+// one (queue status' summary of a queue) in the middle of a word. A part
+// between commas that is wider than width stays whole.
+func wrapTitle(title string, width int) []string {
+	if width <= 0 || displayWidth(title) <= width {
+		return []string{title}
+	}
+	var lines []string
+	line := ""
+	for part := range strings.SplitAfterSeq(title, ", ") {
+		if line != "" && displayWidth(strings.TrimSuffix(line+part, " ")) > width {
+			lines = append(lines, strings.TrimSuffix(line, " "))
+			line = ""
+		}
+		line += part
+	}
+	return append(lines, line)
 }
