@@ -242,7 +242,15 @@ func (f *Factory) runFleet(ctx context.Context, names []string, file *profile.Fi
 		<-done[i]
 		p.add(t)
 	}
-	return p.finish()
+	err := p.finish()
+	if ferr := p.failed.err(p.n); ferr != nil && ctx.Err() != nil {
+		// Ctrl-C (SIGTERM, SIGHUP): Run says "interrupted" and exits 130;
+		// the summary of the targets that did not finish comes before, as
+		// for a merged event stream.
+		fmt.Fprintln(f.IO.ErrOut, f.IO.errorPrefix(f.Global.Color)+ferr.Error())
+		return ctx.Err()
+	}
+	return err
 }
 
 // runTarget runs the command line once on a copy of f pinned to one target.

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net"
 	"os"
@@ -304,5 +305,38 @@ func TestFleetErrorNamesTargetOnce(t *testing.T) {
 		"dead exit 5 dial " + dead + ": connect: connection refused\n"
 	if r.Code != ExitAsterisk || r.Stderr != want {
 		t.Errorf("exit %d stderr\n%s\nwant 1 and\n%s", r.Code, r.Stderr, want)
+	}
+}
+
+// TestFleetInterrupted: Ctrl-C during a fleet: the targets done are
+// printed, the summary line names the others, then "interrupted" and exit
+// 130, as a merged event stream ends.
+func TestFleetInterrupted(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	a := amitest.New(t, pingScript(0))
+	b := amitest.New(t, func(c *amitest.Conn) {
+		fxLogin(c, "off")
+		c.Expect("Ping")
+		<-release // never answered
+	})
+	cfg := fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": a.Addr(), "b": b.Addr()}, "")
+	out := newWatchedBuffer("Pong from ")
+	var errOut syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-out.seen:
+		case <-time.After(10 * time.Second):
+		}
+		time.Sleep(50 * time.Millisecond) // b's Ping is out
+		cancel()
+	}()
+	ios := &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut, Getenv: func(string) string { return "" }}
+	code := Run(ctx, NewFactory(ios), []string{"--config", cfg, "-p", "a,b", "ping"})
+	want := "amsh: b: interrupted\namsh: 1 of 2 failed: b exit 130 interrupted\namsh: interrupted\n"
+	if code != ExitInterrupted || errOut.String() != want || !strings.Contains(out.String(), "== b (") {
+		t.Errorf("exit %d stdout %q stderr %q; want 130, both headers and stderr %q", code, out.String(), errOut.String(), want)
 	}
 }
