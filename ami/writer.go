@@ -9,7 +9,7 @@ import (
 
 // MaxHeaderLine is the longest "Key: Value" line, without its CRLF, that
 // Asterisk takes whole: its input buffer holds 1024 bytes terminator
-// included (ami-protocol.md §2). Longer lines are thrown away (before
+// included. Longer lines are thrown away (before
 // 1.8.18) or fail the action ("line too long"), so they are refused here.
 const MaxHeaderLine = 1024 - len("\r\n")
 

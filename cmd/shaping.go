@@ -6,7 +6,7 @@ import (
 	"github.com/amsh/amsh/render"
 )
 
-// Output shaping for scripts (SPEC §12): --jq filters json output, and
+// Output shaping for scripts: --jq filters json output, and
 // --columns chooses the columns of text tables, csv and tsv. Both are
 // checked, and --jq compiled, in validateGlobal, before anything is
 // dialled; render applies them.

@@ -17,7 +17,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// --watch[=INTERVAL] re-runs a subcommand that only reads (SPEC §10): ping,
+// --watch[=INTERVAL] re-runs a subcommand that only reads: ping,
 // queue status and summary, sippeers, command and action. Their NewCmdX
 // hand their command to addWatch; the loop is here, once, around its RunE,
 // and a command's run function neither knows nor cares that it is re-run. Each

@@ -8,7 +8,7 @@ import (
 // Complete is a pure function of the text before the cursor and a snapshot.
 // It never blocks, never does I/O.
 //
-// A line is one of (SPEC §5):
+// A line is one of:
 //
 //   - a subcommand: `queue pause Local/101@amsh-agents --queue support`
 //     completes subcommand names, sub-subcommands, flags (a word starting

@@ -10,12 +10,13 @@ import (
 	"github.com/amsh/amsh/completion"
 )
 
-// kind is what a REPL line is (SPEC §5).
+// kind is what a REPL line is: a subcommand, !CLI, an action with
+// Key=Value arguments, a raw block, or a built-in.
 type kind int
 
 const (
 	kindBuiltin    kind = iota // help, events on|off|filter, exit, quit
-	kindSubcommand             // hangup PJSIP/ep1-0001: a subcommand of §4
+	kindSubcommand             // hangup PJSIP/ep1-0001: an amsh subcommand
 	kindCLI                    // !core show channels: a CLI command
 	kindAction                 // Setvar Channel=... Variable=x Value=1
 	kindBlock                  // Action: Originate, the first line of a raw block

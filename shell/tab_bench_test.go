@@ -10,7 +10,7 @@ import (
 // BenchmarkTabChannels10k is one Tab as readline asks for it (completer.Do)
 // with 10,000 live channels in the snapshot: the completion engine plus the
 // conversion to readline's suffixes. Terminal drawing is not included.
-// SPEC §7's target is under 50 ms.
+// The target is under 50 ms.
 func BenchmarkTabChannels10k(b *testing.B) {
 	snap := &completion.Snapshot{Commands: []completion.Command{{Name: "hangup", Args: []completion.ArgKind{completion.ArgChannel}}}}
 	for i := range 10000 {
