@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -196,28 +195,8 @@ func TestCompleteHangupChannelsFake(t *testing.T) {
 func TestCompleteUnreachableIsQuickAndQuiet(t *testing.T) {
 	// A server that accepts and never greets: the budget, not the profile's
 	// 10s timeout, must end the wait.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Cleanup, not defer: the parallel subtests run after this function returns.
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	for name, addr := range map[string]string{"closed port": closedAddr(t), "silent server": ln.Addr().String()} {
+	silent := amitest.Silent(t)
+	for name, addr := range map[string]string{"closed port": amitest.ClosedAddr(t), "silent server": silent} {
 		cfg := profilesFile(t, addr, "")
 		for _, args := range [][]string{{"hangup", ""}, {"action", "Orig"}, {"action", "Originate", ""}, {"queue", "pause", "--queue", ""}} {
 			t.Run(name+" "+strings.Join(args, " "), func(t *testing.T) {
@@ -235,7 +214,7 @@ func TestCompleteUnreachableIsQuickAndQuiet(t *testing.T) {
 }
 
 func TestCompleteNeverPromptsForSecret(t *testing.T) {
-	host, port, _ := strings.Cut(closedAddr(t), ":")
+	host, port, _ := strings.Cut(amitest.ClosedAddr(t), ":")
 	cfg := filepath.Join(t.TempDir(), "profiles.yaml")
 	body := fmt.Sprintf("profiles:\n  nosecret:\n    host: %s\n    port: %s\n    username: u\n", host, port)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
@@ -392,7 +371,7 @@ func TestCompleteFleetChannels(t *testing.T) {
 	}
 	a := server("PJSIP/alice-00000001", "Local/100@amsh-00000002;1")
 	b := server("PJSIP/bob-00000003", "Local/100@amsh-00000002;1")
-	cfg := fleetProfiles(t, []string{"a", "b", "dead"}, map[string]string{"a": a, "b": b, "dead": deadAddr(t)}, "")
+	cfg := fleetProfiles(t, []string{"a", "b", "dead"}, map[string]string{"a": a, "b": b, "dead": amitest.ClosedAddr(t)}, "")
 	r := complete(t, "--config", cfg, "-p", "a,b,dead", "hangup", "")
 	want := []string{"Local/100@amsh-00000002;1\ta, b", "PJSIP/alice-00000001\ta", "PJSIP/bob-00000003\tb"}
 	if !slices.Equal(r.Candidates, want) || r.Code != 0 {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"regexp"
 	"slices"
 	"strings"
@@ -243,7 +241,7 @@ func TestFleetEventsTargetsDown(t *testing.T) {
 		a, _ := c.Read()
 		c.Reply(a, "Error", "Message: Authentication failed")
 	})
-	dead := deadAddr(t)
+	dead := amitest.ClosedAddr(t)
 	cfg := fleetProfiles(t, []string{"ok", "dead", "refused"},
 		map[string]string{"ok": ok.Addr(), "dead": dead, "refused": refused.Addr()}, "")
 	code, out := fleetEventsRun(t, errOut, "--config", cfg, "-p", "ok,dead,refused", "-o", "json", "events", "--filter", "UserEvent", "--count", "2")
@@ -342,7 +340,7 @@ func TestFleetEventsInterrupted(t *testing.T) {
 		<-release
 	}
 	a, b := amitest.New(t, script), amitest.New(t, script)
-	dead := deadAddr(t)
+	dead := amitest.ClosedAddr(t)
 	cfg := fleetProfiles(t, []string{"a", "dead", "b"}, map[string]string{"a": a.Addr(), "dead": dead, "b": b.Addr()}, "")
 	out := newWatchedBuffer(`{"_profile":"a"`, `{"_profile":"b"`)
 	errOut := newWatchedBuffer("amsh: dead: ")
@@ -372,36 +370,12 @@ func TestFleetEventsInterrupted(t *testing.T) {
 	}
 }
 
-// silentAddr is an address that accepts connections and never says
-// anything, not even the banner.
-func silentAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				io.Copy(io.Discard, c) // until amsh hangs up
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
-
 // TestFleetEventsSilentTarget: a target that accepts but never sends its
 // banner does not hold the stream past --count: its dial is stopped with
 // the others, and it is no failure.
 func TestFleetEventsSilentTarget(t *testing.T) {
 	ok := amitest.New(t, userEventsScript(0))
-	cfg := fleetProfiles(t, []string{"silent", "ok"}, map[string]string{"silent": silentAddr(t), "ok": ok.Addr()}, "")
+	cfg := fleetProfiles(t, []string{"silent", "ok"}, map[string]string{"silent": amitest.Silent(t), "ok": ok.Addr()}, "")
 	errOut := newWatchedBuffer()
 	start := time.Now()
 	code, out := fleetEventsRun(t, errOut, "--config", cfg, "-p", "silent,ok", "-o", "json", "events", "--filter", "UserEvent", "--count", "1")

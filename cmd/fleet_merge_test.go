@@ -29,7 +29,7 @@ func channelListScript(channels ...[2]string) func(c *amitest.Conn) {
 func mergeFleet(t *testing.T, runs int) string {
 	a := amitest.NewN(t, runs, channelListScript([2]string{"PJSIP/101-00000001", "6"}, [2]string{"Local/ev10@amsh-00000002;2", "4"}))
 	b := amitest.NewN(t, runs, channelListScript([2]string{"PJSIP/alice-0000000a", "5"}))
-	return fleetProfiles(t, []string{"a", "b", "dead"}, map[string]string{"a": a.Addr(), "b": b.Addr(), "dead": deadAddr(t)}, "")
+	return fleetProfiles(t, []string{"a", "b", "dead"}, map[string]string{"a": a.Addr(), "b": b.Addr(), "dead": amitest.ClosedAddr(t)}, "")
 }
 
 // TestFleetMerge: --merge prints one list with a first column Profile, in

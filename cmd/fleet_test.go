@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,18 +33,6 @@ func fleetProfiles(t *testing.T, names []string, addrs map[string]string, extra 
 		t.Fatal(err)
 	}
 	return path
-}
-
-// deadAddr is an address nothing listens on: connecting is refused.
-func deadAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
 
 // pingError answers Ping with Response: Error.
@@ -94,7 +81,7 @@ func keysOf(t *testing.T, obj []byte) string {
 // added, and an error object for the target that could not be reached.
 func TestFleetJSON(t *testing.T) {
 	a := amitest.NewN(t, 2, pingScript(0))
-	dead := deadAddr(t)
+	dead := amitest.ClosedAddr(t)
 	cfg := fleetProfiles(t, []string{"a", "dead"}, map[string]string{"a": a.Addr(), "dead": dead}, "")
 	r := (&run{Args: []string{"--config", cfg, "-p", "a,dead", "-o", "json", "ping"}}).exec(t)
 	var docs []map[string]any
@@ -127,7 +114,7 @@ func TestFleetJSON(t *testing.T) {
 
 func TestFleetYAML(t *testing.T) {
 	a := amitest.New(t, pingScript(0))
-	dead := deadAddr(t)
+	dead := amitest.ClosedAddr(t)
 	cfg := fleetProfiles(t, []string{"a", "dead"}, map[string]string{"a": a.Addr(), "dead": dead}, "")
 	r := (&run{Args: []string{"--config", cfg, "--all", "-o", "yaml", "ping"}}).exec(t)
 	var docs []map[string]any
@@ -188,7 +175,7 @@ func TestFleetSelection(t *testing.T) {
 func TestFleetFailures(t *testing.T) {
 	ok := amitest.New(t, pingScript(0))
 	refused := amitest.New(t, pingError)
-	dead := deadAddr(t)
+	dead := amitest.ClosedAddr(t)
 	cfg := fleetProfiles(t, []string{"ok", "refused", "dead"},
 		map[string]string{"ok": ok.Addr(), "refused": refused.Addr(), "dead": dead},
 		"  broken: {host: h}\n")
@@ -279,7 +266,7 @@ func TestFleetConfirm(t *testing.T) {
 		t.Errorf("no: exit %d stdout %q stderr %q, want %q", r.Code, r.Stdout, r.Stderr, want)
 	}
 	// With --yes nothing is asked, as with one profile.
-	dead := deadAddr(t)
+	dead := amitest.ClosedAddr(t)
 	cfg = fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": dead, "b": dead}, "")
 	r = (&run{Args: []string{"--config", cfg, "-p", "a,b", "--yes", "hangup", "x"}, TTY: true, Env: noColor}).exec(t)
 	if strings.Contains(r.Stderr, "[y/N]") || r.Code != ExitConn {
@@ -296,7 +283,7 @@ func TestFleetErrorNamesTargetOnce(t *testing.T) {
 		a := c.Expect("QueueSummary")
 		c.Reply(a, "Error", "Message: Permission denied")
 	})
-	dead := deadAddr(t)
+	dead := amitest.ClosedAddr(t)
 	cfg := fleetProfiles(t, []string{"b", "dead"}, map[string]string{"b": b.Addr(), "dead": dead}, "")
 	r := (&run{Args: []string{"--config", cfg, "-p", "b,dead", "queue", "summary"}}).exec(t)
 	want := "amsh: b: queue summary: QueueSummary: Asterisk said: Permission denied\n" +

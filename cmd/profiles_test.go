@@ -3,7 +3,6 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -205,23 +204,11 @@ func TestProfilesCheckFailures(t *testing.T) {
 	if r.Code != ExitAuth || !strings.Contains(r.Stderr, "Authentication failed") || r.Stdout != "" {
 		t.Errorf("refused login: code %d stdout %q stderr %q; want exit 4", r.Code, r.Stdout, r.Stderr)
 	}
-	cfg = profilesFile(t, closedAddr(t), "")
+	cfg = profilesFile(t, amitest.ClosedAddr(t), "")
 	r = (&run{Args: []string{"--config", cfg, "profiles", "check", "fake"}}).exec(t)
 	if r.Code != ExitConn || !strings.Contains(r.Stderr, "profile fake") || r.Stdout != "" {
 		t.Errorf("closed port: code %d stdout %q stderr %q; want exit 5", r.Code, r.Stdout, r.Stderr)
 	}
-}
-
-// closedAddr is a local address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
 
 func TestProfilesCheckSandbox(t *testing.T) {
@@ -247,7 +234,7 @@ func TestProfilesCheckSandbox(t *testing.T) {
 	}
 
 	closed := filepath.Join(t.TempDir(), "profiles.yaml")
-	host, port, _ = strings.Cut(closedAddr(t), ":")
+	host, port, _ = strings.Cut(amitest.ClosedAddr(t), ":")
 	body = fmt.Sprintf("profiles:\n  closed:\n    host: %s\n    port: %s\n    username: %s\n    secret: x\n", host, port, sb.User)
 	if err := os.WriteFile(closed, []byte(body), 0o600); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package shell_test
 import (
 	"bytes"
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,12 +138,7 @@ func TestBatchConnectionFailures(t *testing.T) {
 		t.Errorf("refused login: exit %d, stderr %q", code, stderr)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
+	addr := amitest.ClosedAddr(t)
 	if _, stderr, code := amsh(t, addr, "ping\n"); code != cmd.ExitConn || !strings.Contains(stderr, addr) {
 		t.Errorf("refused connection: exit %d, stderr %q", code, stderr)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -53,7 +52,7 @@ func TestUse(t *testing.T) {
 	opts.Interactive = true
 	opts.Label = "a"
 	var applied []string
-	useOptions(&opts, map[string]string{"a": a.Addr(), "b": b.Addr(), "dead": deadAddr(t)}, &applied)
+	useOptions(&opts, map[string]string{"a": a.Addr(), "b": b.Addr(), "dead": amitest.ClosedAddr(t)}, &applied)
 	sh, err := New(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -169,16 +168,4 @@ func TestUseBatch(t *testing.T) {
 	if got := rec.got(); len(got) != 1 || got[0][0] != "ping" {
 		t.Errorf("dispatched %q", got)
 	}
-}
-
-// deadAddr is an address nothing listens on: connecting is refused.
-func deadAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }

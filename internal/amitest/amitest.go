@@ -75,22 +75,46 @@ func New(t testing.TB, script func(c *Conn)) *Server {
 // NewN accepts up to n connections, one after the other.
 func NewN(t testing.TB, n int, script func(c *Conn)) *Server {
 	t.Helper()
+	return start(t, n, false, script)
+}
+
+// NewParallel accepts up to n connections and runs script on each at once,
+// for a client that keeps one connection open while it makes others (the
+// shell's session and its one-shot lines).
+func NewParallel(t testing.TB, n int, script func(c *Conn)) *Server {
+	t.Helper()
+	return start(t, n, true, script)
+}
+
+// start listens and serves up to n connections, each greeted and then
+// given to script: in turn, or with parallel each as it comes.
+func start(t testing.TB, n int, parallel bool, script func(c *Conn)) *Server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &Server{t: t, ln: ln, done: make(chan struct{})}
+	serve := func(nc net.Conn) {
+		c := &Conn{T: t, Conn: nc, br: bufio.NewReader(nc), bw: bufio.NewWriter(nc)}
+		c.Send(Banner)
+		script(c)
+		nc.Close()
+	}
 	go func() {
 		defer close(s.done)
+		var wg sync.WaitGroup
+		defer wg.Wait()
 		for range n {
 			nc, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			c := &Conn{T: t, Conn: nc, br: bufio.NewReader(nc), bw: bufio.NewWriter(nc)}
-			c.Send(Banner)
-			script(c)
-			nc.Close()
+			if parallel {
+				wg.Go(func() { serve(nc) })
+			} else {
+				serve(nc)
+			}
 		}
 	}()
 	t.Cleanup(func() {
@@ -104,44 +128,50 @@ func NewN(t testing.TB, n int, script func(c *Conn)) *Server {
 	return s
 }
 
-// NewParallel accepts up to n connections and runs script on each at once,
-// for a client that keeps one connection open while it makes others (the
-// shell's session and its one-shot lines).
-func NewParallel(t testing.TB, n int, script func(c *Conn)) *Server {
+// ClosedAddr is a local address nothing listens on: connecting to it is
+// refused.
+func ClosedAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{t: t, ln: ln, done: make(chan struct{})}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// Silent starts a server that accepts connections and never writes, not
+// even the banner: a PBX that hangs. It returns the address to dial; the
+// connections are closed when the test ends.
+func Silent(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
 	go func() {
-		defer close(s.done)
-		var wg sync.WaitGroup
-		defer wg.Wait()
-		for range n {
-			nc, err := ln.Accept()
+		for {
+			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c := &Conn{T: t, Conn: nc, br: bufio.NewReader(nc), bw: bufio.NewWriter(nc)}
-				c.Send(Banner)
-				script(c)
-				nc.Close()
-			}()
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
 		}
 	}()
 	t.Cleanup(func() {
 		ln.Close()
-		select {
-		case <-s.done:
-		case <-time.After(5 * time.Second):
-			t.Error("fake AMI server: script did not finish")
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
 		}
 	})
-	return s
+	return ln.Addr().String()
 }
 
 // Addr is host:port to dial.
