@@ -322,6 +322,16 @@ func plainCandidates(vs []string) []candidate {
 // profileCandidates lists the profiles file's names. It reads the file and
 // nothing else: no secret is resolved and nothing is dialled.
 func profileCandidates(f *Factory) []candidate {
+	file := completionFile(f)
+	if file == nil {
+		return nil
+	}
+	return fileProfiles(file)
+}
+
+// completionFile is the profiles file, read and nothing more; nil when
+// there is none or it does not load.
+func completionFile(f *Factory) *profile.File {
 	path, _, err := profile.Locate(f.Global.Config, f.env)
 	if err != nil {
 		return nil
@@ -330,6 +340,12 @@ func profileCandidates(f *Factory) []candidate {
 	if err != nil {
 		return nil
 	}
+	return file
+}
+
+// fileProfiles are file's profiles, each described by its user and
+// address.
+func fileProfiles(file *profile.File) []candidate {
 	def := fileDefaultProfile(file)
 	var out []candidate
 	for _, name := range file.Order {
@@ -347,24 +363,20 @@ func profileCandidates(f *Factory) []candidate {
 // comma list: after "a," the names come after it, those already listed
 // left out.
 func targetCandidates(f *Factory, toComplete string) []candidate {
+	file := completionFile(f)
+	if file == nil {
+		return nil
+	}
 	head := ""
 	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
 		head = toComplete[:i+1]
 	}
 	given := strings.Split(head, ",")
 	var out []candidate
-	for _, c := range profileCandidates(f) {
+	for _, c := range fileProfiles(file) {
 		if !slices.Contains(given, c.value) {
 			out = append(out, candidate{head + c.value, c.desc})
 		}
-	}
-	path, _, err := profile.Locate(f.Global.Config, f.env)
-	if err != nil {
-		return out
-	}
-	file, err := profile.Load(path)
-	if err != nil {
-		return out
 	}
 	for _, g := range file.GroupOrder {
 		if members, ok := file.Groups[g]; ok && !slices.Contains(given, g) {
