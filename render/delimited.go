@@ -16,9 +16,10 @@ import (
 // column, a row a line. A stream's columns are fixed by its first message
 // (Event first, then its headers; a merged stream's SourceKey column
 // before Event): a later message's other headers are dropped and a header
-// it lacks is an empty cell, so --columns is the way to a stable header row. Cells are the values as received, codes not
-// decoded; a header repeated within a message is one cell, its values
-// joined with ", " as in text tables.
+// it lacks is an empty cell, so --columns is the way to a stable header
+// row. Cells are the values as received, codes not decoded; a header
+// repeated within a message is one cell, its values joined with ", " as in
+// text tables.
 //
 // csv is RFC 4180 as encoding/csv writes it (quoted when needed, \n line
 // ends). tsv has no quoting: in a cell a backslash is written \\, a tab
