@@ -85,20 +85,10 @@ func (sh *Shell) sendBlock() {
 // A line whose context was cancelled (Ctrl-C, or the end of a batch) fails
 // with context.Canceled, whatever the command made of the cancellation.
 func (sh *Shell) dispatch(args []string) error {
-	ctx, cancel := context.WithCancel(sh.base)
+	ctx, cancel := sh.lineContext()
 	defer cancel()
 	out := sh.opts.Out
 	if sh.opts.Interactive {
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt)
-		defer signal.Stop(sig)
-		go func() {
-			select {
-			case <-sig:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
 		lw := &lineWriter{con: sh.con}
 		defer lw.Flush()
 		out = lw
@@ -108,6 +98,30 @@ func (sh *Shell) dispatch(args []string) error {
 		return context.Canceled
 	}
 	return err
+}
+
+// lineContext is the context of one line that may wait on the network (a
+// subcommand, use): interactive, Ctrl-C (SIGINT: the terminal is in cooked
+// mode while a line runs) cancels it, and not the shell. cancel also stops
+// listening for SIGINT.
+func (sh *Shell) lineContext() (ctx context.Context, cancel context.CancelFunc) {
+	ctx, cancelCtx := context.WithCancel(sh.base)
+	if !sh.opts.Interactive {
+		return ctx, cancelCtx
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		select {
+		case <-sig:
+			cancelCtx()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sig)
+		cancelCtx()
+	}
 }
 
 // Usage marks a line error as a mistake in what was typed: Options.Explain

@@ -55,15 +55,25 @@ func (sh *Shell) use(args []string) error {
 	if sh.opts.Use == nil {
 		return lineErrorf("use: this shell cannot change its profile")
 	}
-	t, err := sh.opts.Use(sh.base, spec)
+	// Resolving may run a secret command or prompt, and dialling may wait
+	// on a PBX that does not answer: Ctrl-C ends it, changing nothing.
+	ctx, cancel := sh.lineContext()
+	defer cancel()
+	t, err := sh.opts.Use(ctx, spec)
 	if err != nil {
+		if ctx.Err() != nil {
+			return context.Canceled
+		}
 		return err
 	}
 	if len(t.Names) == 0 {
 		return lineErrorf("use %s: no profile", spec)
 	}
 	if t.Names[0] != sh.primary {
-		if err := sh.moveSession(t.Names[0], t.Session); err != nil {
+		if err := sh.moveSession(ctx, t.Names[0], t.Session); err != nil {
+			if ctx.Err() != nil {
+				return context.Canceled
+			}
 			return fmt.Errorf("use %s: %w (still using %s)", spec, err, sh.currentLabel())
 		}
 	}
@@ -97,18 +107,19 @@ func (sh *Shell) currentLabel() string {
 	return sh.label
 }
 
-// moveSession logs in to primary with cfg and, once that worked, makes it
-// the shell's session: the supervisor is restarted on it, the printer
-// follows its events, the completion snapshot forgets the old PBX's
-// values and refreshes, and the old session is logged off.
-func (sh *Shell) moveSession(primary string, cfg ami.Config) error {
+// moveSession logs in to primary with cfg (ctx bounds the dial and the
+// login) and, once that worked, makes it the shell's session: the
+// supervisor is restarted on it, the printer follows its events, the
+// completion snapshot forgets the old PBX's values and refreshes, and the
+// old session is logged off.
+func (sh *Shell) moveSession(ctx context.Context, primary string, cfg ami.Config) error {
 	if cfg.Keepalive == 0 {
 		cfg.Keepalive = keepalive
 	}
 	if cfg.DialTimeout <= 0 {
 		cfg.DialTimeout = sh.opts.Timeout
 	}
-	ns, err := ami.Dial(sh.base, cfg)
+	ns, err := ami.Dial(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/amitest"
@@ -167,5 +171,49 @@ func TestUseBatch(t *testing.T) {
 	}
 	if got := rec.got(); len(got) != 1 || got[0][0] != "ping" {
 		t.Errorf("dispatched %q", got)
+	}
+}
+
+// TestUseInterrupted: Ctrl-C while use dials a PBX that never answers ends
+// the use at once, not at the timeout, and changes nothing.
+func TestUseInterrupted(t *testing.T) {
+	// As amsh's main does, take SIGINT from the runtime: the shell decides
+	// what it means.
+	caught := make(chan os.Signal, 1)
+	signal.Notify(caught, os.Interrupt)
+	defer signal.Stop(caught)
+
+	a := amitest.New(t, func(c *amitest.Conn) { serve(c, nil) })
+	ed := newFakeEditor()
+	rec := &recorder{}
+	var errOut syncBuffer
+	opts := testOptions(a.Addr(), ed, rec, &ed.out, &errOut)
+	opts.Interactive = true
+	opts.Label = "a"
+	opts.Timeout = 20 * time.Second
+	var applied []string
+	useOptions(&opts, map[string]string{"a": a.Addr(), "silent": amitest.Silent(t)}, &applied)
+	sh, err := New(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int)
+	go func() { done <- sh.Run() }()
+	ed.waitPrompt(t, "amsh a> ")
+	start := time.Now()
+	ed.in <- "use silent"
+	time.Sleep(300 * time.Millisecond) // dialling
+	// The terminal sends SIGINT to the foreground process on Ctrl-C.
+	syscall.Kill(syscall.Getpid(), syscall.SIGINT)
+	waitFor(t, "the screen", &ed.out, "interrupted\n")
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("use ended %s after it began, want at the Ctrl-C", took)
+	}
+	ed.in <- "use"
+	waitFor(t, "the screen", &ed.out, "using a\n")
+	close(ed.in)
+	<-done
+	if len(applied) != 0 || strings.Contains(ed.out.String(), "error") {
+		t.Errorf("applied %q; screen:\n%s", applied, ed.out.String())
 	}
 }
