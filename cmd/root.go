@@ -57,7 +57,8 @@ The secret is never a flag: it comes from the profile, $AMSH_SECRET, or a
 prompt on a terminal.`,
 		Example: `  amsh -p lab command core show channels
   amsh --host 127.0.0.1:5038 --user admin ping
-  amsh -o json action CoreShowChannels | jq '.events[].Channel'`,
+  amsh -o json action CoreShowChannels | jq '.events[].Channel'
+  amsh -p 'pbx-*' --merge queue summary`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		Args:              cobra.NoArgs,
@@ -79,7 +80,7 @@ prompt on a terminal.`,
 	pf.StringVarP(&g.Profile, "profile", "p", "", "profile `NAME` from the profiles file ($AMSH_PROFILE); several: a,b, 'pbx-*' or a group")
 	pf.BoolVar(&g.All, "all", false, "run on every profile of the profiles file")
 	pf.IntVar(&g.Parallel, "parallel", 16, "with several profiles, run on at most `N` at once")
-	pf.BoolVar(&g.Merge, "merge", false, "with several profiles, print one list whose first column is Profile instead of a block per profile")
+	pf.BoolVar(&g.Merge, "merge", false, "print one list whose first column is Profile instead of a block per profile (with one profile, still the Profile column)")
 	pf.StringVar(&g.Config, "config", "", "profiles `FILE` ($AMSH_CONFIG; default $XDG_CONFIG_HOME/amsh/profiles.yaml)")
 	pf.StringVar(&g.Host, "host", "", "connect to `HOST[:PORT]` instead of the profile's host ($AMSH_HOST)")
 	pf.StringVar(&g.User, "user", "", "log in as `NAME` ($AMSH_USER); the secret comes from $AMSH_SECRET or a prompt")
