@@ -13,20 +13,24 @@ import (
 )
 
 // fleetPrinter prints the targets' results in the order given, each as it
-// is reached. text and raw: a "== NAME (host:port) ==" line on stdout
-// before the target's stdout, and every line the target wrote on stderr
-// after "NAME: ". json and yaml: one array, written at the end, of the
-// targets' documents with "profile" and "host" keys first and, for a target
-// that failed, an "error" object with its exit status and message. The
-// stderr lines are printed, attributed, in every format.
+// is reached (that is, once it and every target before it are done), and
+// then lets go of what the target printed. text and raw: a
+// "== NAME (host:port) ==" line on stdout before the target's stdout, and
+// every line the target wrote on stderr after "NAME: ". json and yaml: one
+// array of the targets' documents with "profile" and "host" keys first
+// and, for a target that failed, an "error" object with its exit status
+// and message, each element written as it is reached. The stderr lines are
+// printed, attributed, in every format. Only --jq (over the whole array)
+// and --merge (one list, fitted as a whole) hold every target's output to
+// the end.
 type fleetPrinter struct {
 	f      *Factory
 	n      int
 	format string
 
-	docs  [][]byte     // json: each target's document, compact
-	nodes []*yaml.Node // yaml: each target's document
-	merge *fleetMerge  // --merge: the targets' records
+	elems int         // json and yaml: the array's elements written so far
+	docs  [][]byte    // json with --jq: each target's document, compact
+	merge *fleetMerge // --merge: the targets' records
 
 	failed fleetFailures
 }
@@ -76,10 +80,15 @@ func (p *fleetPrinter) add(t *fleetTarget) {
 	switch {
 	case p.merge != nil:
 		p.merge.add(t.name, t.out.Bytes())
-	case p.format == "json":
+	case p.format == "json" && p.f.Global.jq != nil:
 		p.docs = append(p.docs, fleetJSON(t, code, msg))
+	case p.format == "json":
+		p.jsonElem(fleetJSON(t, code, msg))
 	case p.format == "yaml":
-		p.nodes = append(p.nodes, fleetYAML(t, code, msg))
+		// A block sequence of one is the line "- " and its mapping: the
+		// elements written one after the other are the whole sequence.
+		p.f.Renderer().Document(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{fleetYAML(t, code, msg)}})
+		p.elems++
 	default:
 		header := "== " + t.name + " =="
 		if t.addr != "" {
@@ -100,6 +109,21 @@ func (p *fleetPrinter) add(t *fleetTarget) {
 	}
 	io.WriteString(ios.ErrOut, b.String())
 	p.failed.add(t.name, code, msg)
+	t.out, t.errOut = bytes.Buffer{}, bytes.Buffer{} // printed: not kept to the end
+}
+
+// jsonElem writes one element of the json array, indented as the whole
+// array would be: "[" before the first, "," between them.
+func (p *fleetPrinter) jsonElem(doc []byte) {
+	var b bytes.Buffer
+	if p.elems == 0 {
+		b.WriteString("[\n  ")
+	} else {
+		b.WriteString(",\n  ")
+	}
+	json.Indent(&b, doc, "  ", "  ") // fleetJSON made it: valid
+	p.elems++
+	p.f.IO.Out.Write(b.Bytes())
 }
 
 // finish writes the json or yaml array, or the merged list, and returns
@@ -110,10 +134,12 @@ func (p *fleetPrinter) finish() error {
 	switch {
 	case p.merge != nil:
 		err = p.merge.write(p.f)
-	case p.format == "json":
+	case p.format == "json" && p.f.Global.jq != nil:
 		err = writeFleetJSON(p.f, append(append([]byte("["), bytes.Join(p.docs, []byte(","))...), ']'))
-	case p.format == "yaml":
-		err = p.f.Renderer().Document(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: p.nodes})
+	case p.format == "json" && p.elems == 0, p.format == "yaml" && p.elems == 0:
+		_, err = io.WriteString(p.f.IO.Out, "[]\n")
+	case p.format == "json":
+		_, err = io.WriteString(p.f.IO.Out, "\n]\n")
 	}
 	if err != nil {
 		return err

@@ -327,3 +327,40 @@ func TestFleetInterrupted(t *testing.T) {
 		t.Errorf("exit %d stdout %q stderr %q; want 130, both headers and stderr %q", code, out.String(), errOut.String(), want)
 	}
 }
+
+// TestFleetDocumentsStream: with -o json or yaml (no --jq) a target's
+// document is written as soon as it and those before it are done, not when
+// the last target is: b answers only once a's document is on stdout. The
+// array is the same as printed whole.
+func TestFleetDocumentsStream(t *testing.T) {
+	for _, tc := range []struct{ format, aDone string }{
+		{"json", "[\n  {\n    \"profile\": \"a\","},
+		{"yaml", "- profile: a\n"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			out := newWatchedBuffer(tc.aDone)
+			a := amitest.New(t, pingScript(0))
+			b := amitest.New(t, func(c *amitest.Conn) {
+				fxLogin(c, "off")
+				p := c.Expect("Ping")
+				out.wait(c) // a's document first
+				c.Reply(p, "Success", "Ping: Pong", "Timestamp: 1795329590.896851")
+				fxBye(c)
+			})
+			cfg := fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": a.Addr(), "b": b.Addr()}, "")
+			var errOut syncBuffer
+			ios := &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut, Getenv: func(string) string { return "" }}
+			code := Run(context.Background(), NewFactory(ios), []string{"--config", cfg, "-p", "a,b", "-o", tc.format, "ping"})
+			var docs []map[string]any
+			var err error
+			if tc.format == "json" {
+				err = json.Unmarshal([]byte(out.String()), &docs)
+			} else {
+				err = yaml.Unmarshal([]byte(out.String()), &docs)
+			}
+			if code != 0 || err != nil || len(docs) != 2 || docs[0]["profile"] != "a" || docs[1]["profile"] != "b" {
+				t.Errorf("exit %d (%v) stdout %q stderr %q", code, err, out.String(), errOut.String())
+			}
+		})
+	}
+}
