@@ -118,6 +118,12 @@ func (f *Factory) fleet(c *cobra.Command) error {
 	if f.Global.Parallel < 1 {
 		return usageErrorf("--parallel %d: want at least 1", f.Global.Parallel)
 	}
+	if !f.Global.Merge && top != "events" && (f.Global.Output == "csv" || f.Global.Output == "tsv") {
+		// csv and tsv are one table for a program to read: header lines
+		// between the profiles' blocks would break it, so several
+		// profiles' results are always merged with a Profile column.
+		f.Global.Merge = true
+	}
 	if top == "events" {
 		// One command merging the targets' streams (events_fleet.go); --jq
 		// applies to each line, as for one profile. Its goroutines share

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/amsh/amsh/internal/amitest"
@@ -53,6 +54,24 @@ func TestFleetMerge(t *testing.T) {
 	args := []string{"-p", "a,b", "--merge", "--columns", "channel,profile,channelstate", "action", "CoreShowChannels"}
 	r := (&run{Args: append([]string{"--config", cfg}, args...), TTY: true, Env: map[string]string{"NO_COLOR": "1"}}).exec(t)
 	golden(t, "fleet/merge-columns.tty", fxTranscript(r, args))
+}
+
+// TestFleetDelimitedMerges: csv and tsv over several profiles are one table
+// with a Profile column, as --merge makes it: never blocks under header
+// lines, which a csv reader would take for rows.
+func TestFleetDelimitedMerges(t *testing.T) {
+	cfg := mergeFleet(t, 4)
+	for _, format := range []string{"csv", "tsv"} {
+		args := []string{"--config", cfg, "-p", "a,b", "-o", format, "action", "CoreShowChannels"}
+		plain := (&run{Args: args}).exec(t)
+		merged := (&run{Args: append(args, "--merge")}).exec(t)
+		if plain.Code != 0 || plain.Stdout != merged.Stdout || strings.Contains(plain.Stdout, "==") {
+			t.Errorf("-o %s: exit %d stdout %q; with --merge %q", format, plain.Code, plain.Stdout, merged.Stdout)
+		}
+		if first, _, _ := strings.Cut(plain.Stdout, "\n"); !strings.HasPrefix(strings.ToLower(first), "profile") {
+			t.Errorf("-o %s: header %q, want Profile first", format, first)
+		}
+	}
 }
 
 // TestFleetMergeShapes: what --merge makes of documents that are not
