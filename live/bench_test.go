@@ -83,3 +83,31 @@ func BenchmarkLoadChannels10k(b *testing.B) {
 		b.Fatalf("%d channels", got)
 	}
 }
+
+// BenchmarkChannels10kLocal is BenchmarkChannels10k with the channels in
+// 5,000 Local pairs running Wait, not bridged: what a sandbox filled by
+// Originate to Local/long@amsh holds. Their peers come from lookups, not a
+// bridge.
+func BenchmarkChannels10kLocal(b *testing.B) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	m := New()
+	for i := 0; i < 10_000; i += 2 {
+		name := fmt.Sprintf("Local/long@amsh-%08x;", i/2)
+		one := leg{name: name + "1", uid: fmt.Sprintf("1796034194.%d", i), state: 6, context: "amsh", exten: "long", priority: 1}
+		two := leg{name: name + "2", uid: fmt.Sprintf("1796034194.%d", i+1), linkedid: one.uid, state: 6,
+			context: "amsh", exten: "long", priority: 2}
+		at := now.Add(-time.Duration(10_000-i) * time.Second)
+		m.Apply(event("Newchannel", one.snapshot("")), at)
+		m.Apply(event("Newchannel", two.snapshot("")), at)
+		m.Apply(event("LocalBridge", one.snapshot("LocalOne"), two.snapshot("LocalTwo"),
+			kv("Context", "amsh", "Exten", "long", "LocalOptimization", "No")), at)
+	}
+	if got := m.Channels(now); len(got) != 10_000 || got[0].Link != LinkLocal {
+		b.Fatalf("%d channels, the first linked %v", len(got), got[0].Link)
+	}
+	var snap []Channel
+	b.ReportAllocs()
+	for b.Loop() {
+		snap = m.AppendChannels(snap[:0], now)
+	}
+}

@@ -95,6 +95,10 @@ type channel struct {
 	local    string    // Uniqueid of the other half of a Local channel
 	dialing  []string  // Uniqueids it dials, DialBegin without DialEnd
 	dialedBy string    // Uniqueid of the channel dialing it
+
+	// The channels local and dialedBy named when last looked up (see
+	// Model.cached).
+	localCh, dialedByCh *channel
 }
 
 // snapshotKeys are the header names of one channel snapshot in an event: the

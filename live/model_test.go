@@ -555,6 +555,32 @@ func TestLocalPairs(t *testing.T) {
 	checkInvariants(t, m, "end")
 }
 
+// A snapshot names the peer the model holds now. Each channel remembers
+// its peer between snapshots; here a refresh keeps one half of a Local pair
+// (events touched it within RefreshGrace) and replaces the other, which is
+// then renamed: the kept half must name the replacement, not the channel
+// the refresh dropped.
+func TestLocalPeerAfterRefresh(t *testing.T) {
+	m := New()
+	clk := newClock(100 * time.Millisecond)
+	one := leg{name: "Local/long@amsh-00000001;1", uid: "1.1", state: 6, context: "amsh", exten: "long", priority: 1}
+	two := leg{name: "Local/long@amsh-00000001;2", uid: "1.2", linkedid: "1.1", state: 6, context: "amsh", exten: "long", priority: 2}
+	m.Apply(event("Newchannel", one.snapshot("")), clk.tick())
+	m.Apply(event("Newchannel", two.snapshot("")), clk.tick())
+	if c := mustChannel(t, m, one.uid, clk.now); c.Peer != two.name {
+		t.Fatalf("peer %q before the refresh", c.Peer)
+	}
+	later := clk.now.Add(RefreshGrace + time.Second)
+	m.Apply(event("Newstate", one.snapshot("")), later) // one is recent, two is not
+	m.LoadChannels([]*ami.Message{csc(one, "Wait", "600", "00:00:07", ""), csc(two, "Wait", "3600", "00:00:07", "")}, later)
+	renamed := "Local/long@amsh-00000001;2<ZOMBIE>"
+	m.Apply(event("Rename", kv("Channel", two.name, "Newname", renamed, "Uniqueid", two.uid)), later)
+	if c := mustChannel(t, m, one.uid, later); c.Peer != renamed || c.Link != LinkLocal {
+		t.Errorf("peer %q (%v) after the refresh and the rename, want %q", c.Peer, c.Link, renamed)
+	}
+	checkInvariants(t, m, "end")
+}
+
 // csc is one CoreShowChannel list item, as Asterisk 22 writes it.
 func csc(l leg, app, data, duration, bridge string) *ami.Message {
 	e := ami.NewEvent("CoreShowChannel", "ActionID", "csc")
