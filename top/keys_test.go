@@ -345,3 +345,35 @@ func TestBannerAndReconnect(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 }
+
+// A channel events bring in before the first refresh is selected while the
+// list loads; once the list has come, the view starts at its top (the
+// oldest channel selected), not wherever that channel sorts.
+func TestFirstRefreshStartsAtTheTop(t *testing.T) {
+	listed := make(chan struct{})
+	srv := amitest.New(t, func(c *amitest.Conn) {
+		c.AcceptLogin()
+		a := c.Expect("CoreShowChannels")
+		c.Send("Event: Newchannel\nChannel: PJSIP/alice-00000100\nChannelState: 4\nChannelStateDesc: Ring\n" +
+			"CallerIDNum: 2001\nCallerIDName: Alice\nUniqueid: 1773480100.1\nLinkedid: 1773480100.1\nContext: amsh\nExten: 100\nPriority: 1\n\n")
+		<-listed // the screen shows Alice, selected
+		var chans [][3]string
+		for i := range 40 {
+			chans = append(chans, [3]string{fmt.Sprintf("Local/long@amsh-%08x;2", i), fmt.Sprintf("1773470000.%d", i), "Wait"})
+		}
+		c.Send(channelList(a, chans...))
+		a = c.Expect("QueueStatus")
+		c.Send(queueList(a))
+		c.Read()
+	})
+	sim, _ := startTop(t, Config{Session: ami.Config{Addr: srv.Addr(), Username: "u", Secret: "s", Auth: "plain"}}, 80, 24)
+	waitScreen(t, sim, "Alice selected while loading", func(sc screen) bool {
+		i := sc.find("Alice <2001>")
+		return i >= 0 && sc.reverse[i]
+	})
+	close(listed)
+	sc := waitScreen(t, sim, "the list", func(sc screen) bool { return strings.HasPrefix(sc.lines[1], "Channels 41") })
+	if !strings.HasPrefix(sc.lines[3], "Local/long@amsh-00000000;2 ") || !sc.reverse[3] {
+		t.Errorf("the first row is not the oldest channel, selected:\n%s", sc)
+	}
+}

@@ -360,6 +360,12 @@ func (l *loop) loaded(r refreshed) {
 	}
 	for l.applyEvents() {
 	}
+	if l.st.loading {
+		// The selection so far fell on a row that events brought in before
+		// the first list, and would follow it to wherever the list sorts
+		// it (the end of 10,000 older channels): start at the top instead.
+		l.st.sel = [2]selection{}
+	}
 	l.st.loading = false
 	now := l.cfg.Now()
 	l.dropped = l.buf.Dropped()
