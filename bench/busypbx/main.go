@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/amsh/amsh/internal/benchami"
 	"github.com/amsh/amsh/internal/busypbx"
 )
 
@@ -77,7 +78,7 @@ func serve(nc net.Conn, pbx *busypbx.PBX, rate int) {
 	defer close(done)
 	loggedIn := false
 	for {
-		action, id := readAction(r)
+		action, id := benchami.ReadAction(r)
 		now := time.Now()
 		var fill func(b []byte) []byte
 		switch strings.ToLower(action) {
@@ -141,26 +142,3 @@ func (c *conn) trickle(rate int, done <-chan struct{}) {
 	}
 }
 
-// readAction reads one action: its name and ActionID.
-func readAction(r *bufio.Reader) (action, id string) {
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return "", ""
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			if action != "" {
-				return action, id
-			}
-			continue
-		}
-		k, v, _ := strings.Cut(line, ": ")
-		switch strings.ToLower(k) {
-		case "action":
-			action = v
-		case "actionid":
-			id = v
-		}
-	}
-}

@@ -18,6 +18,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/amsh/amsh/internal/benchami"
 )
 
 func main() {
@@ -72,7 +74,7 @@ func serve(c net.Conn, d time.Duration, output string) {
 	w.WriteString("Asterisk Call Manager/9.0.0\r\n")
 	w.Flush()
 	for {
-		action, id := readAction(r)
+		action, id := benchami.ReadAction(r)
 		if action == "" {
 			return
 		}
@@ -99,25 +101,3 @@ func serve(c net.Conn, d time.Duration, output string) {
 	}
 }
 
-func readAction(r *bufio.Reader) (action, id string) {
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return "", ""
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			if action != "" {
-				return action, id
-			}
-			continue
-		}
-		k, v, _ := strings.Cut(line, ": ")
-		switch strings.ToLower(k) {
-		case "action":
-			action = v
-		case "actionid":
-			id = v
-		}
-	}
-}

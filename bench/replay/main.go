@@ -18,6 +18,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/amsh/amsh/internal/benchami"
 )
 
 func main() {
@@ -76,7 +78,7 @@ func serve(c net.Conn, events [][]byte, n, rate int, hangUp bool) {
 	r := bufio.NewReader(c)
 	io.WriteString(c, "Asterisk Call Manager/11.0.0\r\n")
 	for {
-		action, id := readAction(r)
+		action, id := benchami.ReadAction(r)
 		switch strings.ToLower(action) {
 		case "":
 			return
@@ -113,25 +115,3 @@ func serve(c net.Conn, events [][]byte, n, rate int, hangUp bool) {
 	io.Copy(io.Discard, r) // wait for the client to leave
 }
 
-func readAction(r *bufio.Reader) (action, id string) {
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return "", ""
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			if action != "" {
-				return action, id
-			}
-			continue
-		}
-		k, v, _ := strings.Cut(line, ": ")
-		switch strings.ToLower(k) {
-		case "action":
-			action = v
-		case "actionid":
-			id = v
-		}
-	}
-}
