@@ -141,4 +141,3 @@ func (c *conn) trickle(rate int, done <-chan struct{}) {
 		sent += due
 	}
 }
-

@@ -100,4 +100,3 @@ func serve(c net.Conn, d time.Duration, output string) {
 		}
 	}
 }
-

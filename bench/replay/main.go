@@ -114,4 +114,3 @@ func serve(c net.Conn, events [][]byte, n, rate int, hangUp bool) {
 	}
 	io.Copy(io.Discard, r) // wait for the client to leave
 }
-
