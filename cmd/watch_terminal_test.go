@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/pty"
+	"github.com/amsh/amsh/internal/ptytest"
 	"github.com/amsh/amsh/internal/sandboxtest"
 	"github.com/amsh/amsh/internal/vt"
 )
@@ -23,9 +23,6 @@ import (
 // followed, and Ctrl-C ends the watch with exit 0.
 func TestWatchTerminalSandbox(t *testing.T) {
 	sb := sandboxtest.Get(t)
-	if _, err := os.Stat("/dev/ptmx"); err != nil {
-		t.Skip("no pseudo-terminals here")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	bin := sandboxtest.BuildAmsh(t)
@@ -50,33 +47,11 @@ func TestWatchTerminalSandbox(t *testing.T) {
 
 	c := exec.Command(bin, "--config", sb.Profiles(), "--watch=300ms", "queue", "status", queue)
 	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TERM=xterm", "NO_COLOR=1"}
-	term, err := pty.Start(c, 24, 120)
-	if errors.Is(err, pty.ErrUnsupported) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	scr := vt.New(24, 120)
-	go func() {
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := term.Read(buf)
-			scr.Write(buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	}()
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	t.Cleanup(func() {
-		c.Process.Kill()
-		term.Close()
-		if t.Failed() {
-			t.Logf("the screen at the end:\n%s", strings.Join(scr.Lines(), "\n"))
-		}
+	p := ptytest.Start(t, c, 24, 120, scr, func() {
+		t.Logf("the screen at the end:\n%s", strings.Join(scr.Lines(), "\n"))
 	})
+	term, exited := p.Term, p.Exited
 	waitFor := func(what string, cond func([]string) bool) []string {
 		t.Helper()
 		deadline := time.Now().Add(15 * time.Second)

@@ -2,7 +2,6 @@ package shell_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +12,7 @@ import (
 	"time"
 
 	"github.com/amsh/amsh/ami"
-	"github.com/amsh/amsh/internal/pty"
+	"github.com/amsh/amsh/internal/ptytest"
 	"github.com/amsh/amsh/internal/sandboxtest"
 )
 
@@ -82,47 +81,16 @@ func tail(s string, n int) string {
 // it ends.
 func TestTerminalSession(t *testing.T) {
 	sb := sandboxtest.Get(t)
-	if _, err := os.Stat("/dev/ptmx"); err != nil {
-		t.Skip("no pseudo-terminals here")
-	}
 	bin := sandboxtest.BuildAmsh(t)
 	state := t.TempDir()
 	c := exec.Command(bin, "--config", filepath.Join(sb.Dir, "profiles.yaml"))
 	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TERM=xterm", "XDG_STATE_HOME=" + state}
-	term, err := pty.Start(c, 40, 160)
-	if errors.Is(err, pty.ErrUnsupported) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	scr := &screen{}
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := term.Read(buf)
-			scr.Write(buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	}()
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	t.Cleanup(func() {
-		c.Process.Kill()
-		term.Close()
-		if t.Failed() {
-			t.Logf("whole screen:\n%s", tail(scr.text(0), 6000))
-		}
-	})
+	p := ptytest.Start(t, c, 40, 160, scr, func() { t.Logf("whole screen:\n%s", tail(scr.text(0), 6000)) })
+	exited := p.Exited
 	typ := func(s string) {
 		t.Helper()
-		if _, err := term.Write([]byte(s)); err != nil {
-			t.Fatal(err)
-		}
+		p.Type(t, s)
 	}
 	const prompt = `amsh sandbox> `
 

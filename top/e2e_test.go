@@ -2,7 +2,6 @@ package top_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/pty"
+	"github.com/amsh/amsh/internal/ptytest"
 	"github.com/amsh/amsh/internal/sandboxtest"
 	"github.com/amsh/amsh/internal/vt"
 )
@@ -24,9 +24,6 @@ import (
 // unpause it; a resize to 100x30 redraws the whole screen; q exits 0.
 func TestTopTerminal(t *testing.T) {
 	sb := sandboxtest.Get(t)
-	if _, err := os.Stat("/dev/ptmx"); err != nil {
-		t.Skip("no pseudo-terminals here")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	bin := sandboxtest.BuildAmsh(t)
@@ -55,38 +52,14 @@ func TestTopTerminal(t *testing.T) {
 
 	c := exec.Command(bin, "--config", filepath.Join(sb.Dir, "profiles.yaml"), "top")
 	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TERM=xterm-256color", "NO_COLOR=1"}
-	term, err := pty.Start(c, 24, 80)
-	if errors.Is(err, pty.ErrUnsupported) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	scr := vt.New(24, 80)
-	go func() {
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := term.Read(buf)
-			scr.Write(buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	}()
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	t.Cleanup(func() {
-		c.Process.Kill()
-		term.Close()
-		if t.Failed() {
-			t.Logf("the screen at the end:\n%s", strings.Join(scr.Lines(), "\n"))
-		}
+	p := ptytest.Start(t, c, 24, 80, scr, func() {
+		t.Logf("the screen at the end:\n%s", strings.Join(scr.Lines(), "\n"))
 	})
+	term, exited := p.Term, p.Exited
 	typ := func(s string) {
 		t.Helper()
-		if _, err := term.Write([]byte(s)); err != nil {
-			t.Fatal(err)
-		}
+		p.Type(t, s)
 	}
 	// waitFor polls the screen until cond holds, failing after d.
 	waitFor := func(what string, d time.Duration, cond func([]string) bool) []string {
