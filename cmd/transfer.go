@@ -84,6 +84,11 @@ func (o *TransferOptions) destination() (destination, error) {
 	if to.Priority != "1" {
 		return destination{}, usageErrorf("%s: %s: a transfer starts at priority 1; use redirect for another", o.label(), commandLabel(o.To))
 	}
+	if o.Attended && strings.Trim(to.Exten, "0123456789*#ABCDabcd") != "" {
+		// Atxfer keys EXTEN in as DTMF: other characters never arrive, and
+		// Asterisk waits for the digits without a word of error.
+		return destination{}, usageErrorf("%s: --attended dials %q as DTMF digits: give an extension of 0-9, *, # and A-D", o.label(), to.Exten)
+	}
 	return to, nil
 }
 

@@ -203,3 +203,25 @@ func TestTransferSandbox(t *testing.T) {
 		t.Errorf("no such channel: code %d stderr %q", r.Code, r.Stderr)
 	}
 }
+
+// Atxfer keys the extension in as DTMF: one that is not digits (parked) is
+// refused before anything is dialled, instead of Asterisk waiting for
+// digits that never come.
+func TestTransferAttendedNeedsDigits(t *testing.T) {
+	for _, tc := range []struct {
+		to string
+		ok bool
+	}{
+		{"109@amsh-agents", true}, {"*72#@ctx", true}, {"1A@ctx", true}, {"parked@amsh", false}, {"_1XX@ctx", false},
+	} {
+		o := &TransferOptions{Channel: "PJSIP/a-1", To: tc.to, Attended: true}
+		_, err := o.destination()
+		if tc.ok != (err == nil) || !tc.ok && ExitCode(err) != ExitUsage {
+			t.Errorf("--attended to %s: %v (exit %d), want ok=%v", tc.to, err, ExitCode(err), tc.ok)
+		}
+		o.Attended = false // a blind transfer takes any extension
+		if _, err := o.destination(); err != nil {
+			t.Errorf("blind to %s: %v", tc.to, err)
+		}
+	}
+}
