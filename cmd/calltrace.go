@@ -214,6 +214,7 @@ type callTracker struct {
 	first  string              // the Linkedid traced
 	ids    map[string]bool     // Linkedids of the call
 	live   map[string]bool     // Uniqueids of its channels that are up
+	gone   map[string]bool     // Uniqueids of its channels that hung up
 	known  map[string]struct{} // every Uniqueid seen, for the count
 	seen   int
 	events int
@@ -237,7 +238,7 @@ func newCallTracker(listing []*ami.Message, channel, linkedid string) (*callTrac
 			return nil, fmt.Errorf("no channel %s is up", channel)
 		}
 	}
-	tr := &callTracker{first: linkedid, ids: map[string]bool{linkedid: true}, live: map[string]bool{}, known: map[string]struct{}{}}
+	tr := &callTracker{first: linkedid, ids: map[string]bool{linkedid: true}, live: map[string]bool{}, gone: map[string]bool{}, known: map[string]struct{}{}}
 	for _, ev := range listing {
 		if ev.Get("Linkedid") == linkedid && ev.Get("Uniqueid") != "" {
 			tr.add(ev.Get("Uniqueid"))
@@ -246,7 +247,14 @@ func newCallTracker(listing []*ami.Message, channel, linkedid string) (*callTrac
 	return tr, nil
 }
 
+// add counts uid as a channel of the call that is up. A channel that hung
+// up stays gone: Asterisk may still send an event or two about it after
+// its Hangup (a NewCallerid during the teardown), which would otherwise
+// keep the trace waiting for a hangup that already happened.
 func (tr *callTracker) add(uid string) {
+	if tr.gone[uid] {
+		return
+	}
 	tr.live[uid] = true
 	if _, ok := tr.known[uid]; !ok {
 		tr.known[uid] = struct{}{}
@@ -305,6 +313,7 @@ func (tr *callTracker) observe(m *ami.Message) (mine, done bool) {
 	}
 	if hangup {
 		delete(tr.live, m.Get("Uniqueid"))
+		tr.gone[m.Get("Uniqueid")] = true
 		return true, len(tr.live) == 0
 	}
 	return true, false

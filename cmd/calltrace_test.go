@@ -43,6 +43,9 @@ func TestCallTracker(t *testing.T) {
 		{traceEvent("Newstate", "Channel", "PJSIP/x-9", "Uniqueid", "200.1", "Linkedid", "200.1"), true, false},
 		{traceEvent("Hangup", "Channel", "PJSIP/a-1", "Uniqueid", "100.1", "Linkedid", "100.1", "Cause", "16"), true, false},
 		{traceEvent("Hangup", "Channel", "PJSIP/b-2", "Uniqueid", "100.2", "Linkedid", "200.1", "Cause", "16"), true, false},
+		// Seen after an attended transfer: an event about a channel after
+		// its Hangup is the call's, but does not bring the channel back.
+		{traceEvent("NewCallerid", "Channel", "PJSIP/b-2", "Uniqueid", "100.2", "Linkedid", "200.1"), true, false},
 		{traceEvent("Hangup", "Channel", "PJSIP/x-9", "Uniqueid", "200.1", "Linkedid", "200.1", "Cause", "16"), true, true},
 	} {
 		mine, done := tr.observe(tc.ev)
@@ -50,8 +53,8 @@ func TestCallTracker(t *testing.T) {
 			t.Errorf("event %d %s: mine %v done %v; want %v %v", i, tc.ev.Event(), mine, done, tc.mine, tc.done)
 		}
 	}
-	if tr.seen != 3 || tr.events != 8 {
-		t.Errorf("seen %d events %d; want 3 and 8", tr.seen, tr.events)
+	if tr.seen != 3 || tr.events != 9 {
+		t.Errorf("seen %d events %d; want 3 and 9", tr.seen, tr.events)
 	}
 
 	if _, err := newCallTracker(listing, "PJSIP/gone-1", ""); err == nil || err.Error() != "no channel PJSIP/gone-1 is up" {
