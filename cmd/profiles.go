@@ -36,6 +36,9 @@ $XDG_CONFIG_HOME/amsh/profiles.yaml (default ~/.config/amsh/profiles.yaml).
       tls: false
 
 'list' and 'show' only read the file; 'check' logs in.`,
+		Example: `  amsh profiles list
+  amsh profiles show lab
+  amsh profiles check lab`,
 	}
 	c.AddCommand(NewCmdProfilesList(f, nil), NewCmdProfilesShow(f, nil), NewCmdProfilesCheck(f, nil))
 	return c

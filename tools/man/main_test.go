@@ -49,6 +49,9 @@ func TestWritePages(t *testing.T) {
 			!strings.Contains(page, "\n.SH NAME\n") || !strings.Contains(page, "\n.SH SYNOPSIS\n") {
 			t.Errorf("%s: no title, NAME or SYNOPSIS:\n%.300s", name, page)
 		}
+		if !strings.Contains(page, "\n.SH EXAMPLES\n") { // the README: every command's help has examples
+			t.Errorf("%s: no EXAMPLES", name)
+		}
 		if groff == "" {
 			continue
 		}
