@@ -75,11 +75,8 @@ func dispatchFleet(ctx context.Context, f *Factory, sel *fleetSelection, args []
 	if fleetOnce[top] {
 		return c.RunE(c, pos)
 	}
-	if why, refused := fleetRefused[top]; refused {
-		return usageErrorf("%s", why)
-	}
-	if fl := c.Flags().Lookup("watch"); fl != nil && fl.Changed {
-		return usageErrorf("--watch over several profiles is not supported yet")
+	if err := fleetRefusal(c); err != nil {
+		return err
 	}
 	lf.Shared = nil // the shell's session is the first target's only
 	if top == "events" {

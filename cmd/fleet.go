@@ -99,30 +99,19 @@ func (f *Factory) fleet(c *cobra.Command) error {
 	if len(names) == 0 {
 		return nil
 	}
-	why, refused := fleetRefused[top]
-	fl := c.Flags().Lookup("watch")
-	watch := fl != nil && fl.Changed
-	if len(names) == 1 && (!f.Global.Merge || refused || watch || top == "events") {
+	refusal := fleetRefusal(c)
+	if len(names) == 1 && (!f.Global.Merge || refusal != nil || top == "events") {
 		f.Global.Profile = names[0] // a glob or group of one: that profile, as -p NAME
 		return nil
 	}
-	if refused {
-		return usageErrorf("%s", why)
-	}
-	if watch {
-		return usageErrorf("--watch over several profiles is not supported yet")
+	if refusal != nil {
+		return refusal
 	}
 	if firstNonEmpty(f.Global.Host, f.env("AMSH_HOST")) != "" {
 		return usageErrorf("--host ($AMSH_HOST) names one server; it cannot go with %d profiles", len(names))
 	}
 	if f.Global.Parallel < 1 {
 		return usageErrorf("--parallel %d: want at least 1", f.Global.Parallel)
-	}
-	if !f.Global.Merge && top != "events" && (f.Global.Output == "csv" || f.Global.Output == "tsv") {
-		// csv and tsv are one table for a program to read: header lines
-		// between the profiles' blocks would break it, so several
-		// profiles' results are always merged with a Profile column.
-		f.Global.Merge = true
 	}
 	if top == "events" {
 		// One command merging the targets' streams (events_fleet.go); --jq
@@ -207,8 +196,26 @@ func (f *Factory) fleetTargets() ([]string, *profile.File, error) {
 	return names, file, nil
 }
 
+// fleetRefusal is the usage error for a command line that cannot run on
+// several profiles (the shell, top, --watch), nil for one that can.
+func fleetRefusal(c *cobra.Command) error {
+	if why, refused := fleetRefused[topName(c)]; refused {
+		return usageErrorf("%s", why)
+	}
+	if fl := c.Flags().Lookup("watch"); fl != nil && fl.Changed {
+		return usageErrorf("--watch over several profiles is not supported yet")
+	}
+	return nil
+}
+
 // runFleet runs the command line on every target and prints the results.
 func (f *Factory) runFleet(ctx context.Context, names []string, file *profile.File) error {
+	if f.Global.Output == "csv" || f.Global.Output == "tsv" {
+		// csv and tsv are one table for a program to read: header lines
+		// between the profiles' blocks would break it, so several
+		// profiles' results are always merged with a Profile column.
+		f.Global.Merge = true
+	}
 	for _, w := range file.Warnings() {
 		fmt.Fprintln(f.IO.ErrOut, w)
 	}

@@ -25,12 +25,10 @@ func shellSession(c *amitest.Conn) {
 	}
 }
 
-// TestShellUse: after `use b,c` the shell's session is b's (a is logged
-// off), each line runs on b and c as `amsh -p b,c LINE` would, and the
-// line's flags and the shell's (-o given to amsh) both apply.
-func TestShellUse(t *testing.T) {
-	a := amitest.New(t, shellSession)
-	b := amitest.NewParallel(t, 3, func(c *amitest.Conn) {
+// sessionOrPing serves what `use` dials on its first profile: the shell's
+// session (a login with events on, until Logoff), or a one-shot Ping line.
+func sessionOrPing(t *testing.T) func(c *amitest.Conn) {
+	return func(c *amitest.Conn) {
 		// The session `use` moves to, and two one-shot lines.
 		a, ok := c.Read()
 		if !ok {
@@ -52,7 +50,15 @@ func TestShellUse(t *testing.T) {
 		p := c.Expect("Ping")
 		c.Reply(p, "Success", "Ping: Pong", "Timestamp: 1795329590.896851")
 		fxBye(c)
-	})
+	}
+}
+
+// TestShellUse: after `use b,c` the shell's session is b's (a is logged
+// off), each line runs on b and c as `amsh -p b,c LINE` would, and the
+// line's flags and the shell's (-o given to amsh) both apply.
+func TestShellUse(t *testing.T) {
+	a := amitest.New(t, shellSession)
+	b := amitest.NewParallel(t, 3, sessionOrPing(t))
 	c := amitest.NewN(t, 2, pingScript(0))
 	cfg := fleetProfiles(t, []string{"a", "b", "c"}, map[string]string{"a": a.Addr(), "b": b.Addr(), "c": c.Addr()}, "groups:\n  bc: [b, c]\n")
 	r := (&run{Args: []string{"--config", cfg, "-p", "a", "-o", "yaml", "shell"}, Stdin: "use bc\nping\nuse\nping -o json --jq '.[].profile'\n"}).exec(t)
@@ -60,5 +66,20 @@ func TestShellUse(t *testing.T) {
 		`using b, c \(events and Tab completion from b\)\nb\nc\n$`)
 	if r.Code != 0 || !want.MatchString(r.Stdout) || r.Stderr != "" {
 		t.Errorf("exit %d stderr %q stdout:\n%s\nwant %s", r.Code, r.Stderr, r.Stdout, want)
+	}
+}
+
+// TestShellUseDelimited: a csv line after `use b,c` is one table with a
+// Profile column, as amsh -p b,c -o csv prints it, not blocks under
+// header lines.
+func TestShellUseDelimited(t *testing.T) {
+	a := amitest.New(t, shellSession)
+	b := amitest.NewParallel(t, 2, sessionOrPing(t))
+	c := amitest.New(t, pingScript(0))
+	cfg := fleetProfiles(t, []string{"a", "b", "c"}, map[string]string{"a": a.Addr(), "b": b.Addr(), "c": c.Addr()}, "")
+	r := (&run{Args: []string{"--config", cfg, "-p", "a", "shell"}, Stdin: "use b,c\nping -o csv --columns profile,response.ping\n"}).exec(t)
+	want := "profile,response.ping\nb,Pong\nc,Pong\n"
+	if r.Code != 0 || !strings.HasSuffix(r.Stdout, want) || strings.Contains(r.Stdout, "==") {
+		t.Errorf("exit %d stderr %q stdout:\n%s\nwant it to end %q", r.Code, r.Stderr, r.Stdout, want)
 	}
 }
