@@ -32,6 +32,7 @@ func Dispatch(ctx context.Context, f *Factory, args []string) error {
 // asked for help, which was printed.
 func parseLine(ctx context.Context, f *Factory, args []string) (*Factory, *cobra.Command, []string, error) {
 	lf := *f
+	lf.preloaded = nil // a line reads the profiles file as it is now
 	root := newRoot(&lf, false)
 	lf.Global = f.Global // newRoot reset the flags' targets to their defaults
 	c, rest, err := root.Find(args)

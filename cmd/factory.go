@@ -32,6 +32,10 @@ type Factory struct {
 
 	args []string  // the command line Run was given; a fleet runs it again per target
 	pin  *fleetPin // set on the copy that runs one target of several (fleet.go)
+	// preloaded is the profiles file the fleet check read for a command
+	// line on one profile; loadProfile takes it instead of reading the
+	// file again, once.
+	preloaded *profile.File
 	// stream is set when events runs over several profiles: it merges
 	// their streams itself (events_fleet.go).
 	stream *fleetSelection
@@ -153,9 +157,13 @@ func (f *Factory) loadProfile(name string) (*profile.Profile, string, error) {
 	if f.pin != nil {
 		file, path = f.pin.file, f.pin.file.Path // its warnings were printed once for all targets
 	} else {
-		var err error
-		if file, path, err = f.loadFile(); err != nil {
-			return nil, "", err
+		if file = f.preloaded; file != nil {
+			path, f.preloaded = file.Path, nil
+		} else {
+			var err error
+			if file, path, err = f.loadFile(); err != nil {
+				return nil, "", err
+			}
 		}
 		for _, w := range file.Warnings() {
 			fmt.Fprintln(f.IO.ErrOut, w)

@@ -97,11 +97,13 @@ func (f *Factory) fleet(c *cobra.Command) error {
 		names, file = f.mergeTarget()
 	}
 	if len(names) == 0 {
+		f.preloaded = file // -p NAME: the command's run reads no second copy
 		return nil
 	}
 	refusal := fleetRefusal(c)
 	if len(names) == 1 && (!f.Global.Merge || refusal != nil || top == "events") {
 		f.Global.Profile = names[0] // a glob or group of one: that profile, as -p NAME
+		f.preloaded = file
 		return nil
 	}
 	if refusal != nil {
@@ -163,8 +165,9 @@ func topName(c *cobra.Command) string {
 
 // fleetTargets expands -p ($AMSH_PROFILE) or --all. It returns no names
 // when one plain profile name, or none, was given: those resolve as they
-// always have, with the same errors. A profiles file that does not load is
-// left to that path too, unless --all needs it.
+// always have, with the same errors (the file, when it was read, comes back
+// for them to use). A profiles file that does not load is left to that path
+// too, unless --all needs it.
 func (f *Factory) fleetTargets() ([]string, *profile.File, error) {
 	g := f.Global
 	if g.All && g.Profile != "" {
@@ -188,7 +191,7 @@ func (f *Factory) fleetTargets() ([]string, *profile.File, error) {
 	case strings.ContainsAny(spec, `,*?[\`) || file.IsGroup(spec):
 		names, err = file.Targets(spec)
 	default:
-		return nil, nil, nil
+		return nil, file, nil
 	}
 	if err != nil {
 		return nil, nil, &UsageError{Err: err}

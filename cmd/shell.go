@@ -210,7 +210,7 @@ func (tg *shellTargets) use(ctx context.Context, prompt func(string) (string, er
 		return shell.Targets{}, &UsageError{Err: err}
 	}
 	nf := *f
-	nf.conn, nf.ReadSecret = nil, prompt
+	nf.conn, nf.ReadSecret, nf.preloaded = nil, prompt, file // the file just read, not a second copy
 	nf.Global.Profile, nf.Global.Host = names[0], "" // a profile's own host, not --host's
 	conn, err := nf.Connection()
 	if err != nil {
