@@ -211,7 +211,7 @@ func (tg *shellTargets) use(ctx context.Context, prompt func(string) (string, er
 	}
 	nf := *f
 	nf.conn, nf.ReadSecret, nf.preloaded = nil, prompt, file // the file just read, not a second copy
-	nf.Global.Profile, nf.Global.Host = names[0], "" // a profile's own host, not --host's
+	nf.Global.Profile, nf.Global.Host = names[0], ""         // a profile's own host, not --host's
 	conn, err := nf.Connection()
 	if err != nil {
 		return shell.Targets{}, err
