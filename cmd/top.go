@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/gdamore/tcell/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/screen"
 	"github.com/amsh/amsh/top"
 )
 
@@ -19,14 +19,14 @@ type TopOptions struct {
 	SessionConfig func(ctx context.Context, events string) (ami.Config, error)
 	Color         func() bool // colours on the screen (--color, NO_COLOR)
 	Yes           bool        // -y: act on h and p without asking
-	// NewScreen opens the terminal (tcell.NewScreen outside tests).
-	NewScreen func() (tcell.Screen, error)
+	// NewScreen opens the terminal (screen.Open outside tests).
+	NewScreen func() (*screen.Screen, error)
 }
 
 // NewCmdTop is `amsh top`; runF, when set, runs instead of topRun.
 func NewCmdTop(f *Factory, runF func(*TopOptions) error) *cobra.Command {
 	opts := &TopOptions{IO: f.IO, Connection: f.Connection, SessionConfig: f.sessionConfig,
-		Color: func() bool { return f.IO.ColorEnabled(f.Global.Color) }, NewScreen: tcell.NewScreen}
+		Color: func() bool { return f.IO.ColorEnabled(f.Global.Color) }, NewScreen: screen.Open}
 	return &cobra.Command{
 		Use:   "top",
 		Short: "A full-screen live view of channels and queues",

@@ -2,14 +2,13 @@ package cmd
 
 import (
 	"context"
+	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/amsh/amsh/internal/amitest"
+	"github.com/amsh/amsh/screen"
 )
 
 func TestNewCmdTop(t *testing.T) {
@@ -50,28 +49,22 @@ func TestTopRunShowsProfile(t *testing.T) {
 	ios := &IOStreams{In: strings.NewReader(""), Out: &strings.Builder{}, ErrOut: &strings.Builder{},
 		InTTY: true, OutTTY: true, ErrTTY: true, Getenv: func(k string) string { return env[k] }}
 	f := NewFactory(ios)
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil { // here, so reading it below does not race with Init
-		t.Fatal(err)
-	}
+	scr := screen.New(io.Discard, 80, 24)
 	opts, err := parseCmd(t, NewCmdTop, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts.IO, opts.Connection, opts.SessionConfig = ios, f.Connection, f.sessionConfig
-	scr := &lockedScreen{SimulationScreen: sim}
-	opts.NewScreen = func() (tcell.Screen, error) { return scr, nil }
+	opts.NewScreen = func() (*screen.Screen, error) { return scr, nil }
 	errc := make(chan error, 1)
 	go func() { errc <- topRun(context.Background(), opts) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		var title strings.Builder
-		scr.mu.Lock()
-		cells, w, _ := sim.GetContents()
-		for _, c := range cells[:min(w, len(cells))] {
-			title.WriteString(string(c.Runes))
+		cells, w, _ := scr.Contents()
+		for _, c := range cells[:w] {
+			title.WriteString(c.Text)
 		}
-		scr.mu.Unlock()
 		if strings.Contains(title.String(), "amsh top  profile fake ("+srv.Addr()+")") {
 			break
 		}
@@ -80,24 +73,8 @@ func TestTopRunShowsProfile(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	sim.InjectKey(tcell.KeyRune, 'q', tcell.ModNone)
+	scr.Inject(screen.Event{Key: screen.KeyRune, Rune: 'q'})
 	if err := <-errc; err != nil {
 		t.Errorf("topRun: %v", err)
 	}
-}
-
-// lockedScreen is a screen the test has initialised already and reads
-// while top draws: GetContents hands out the cells Show writes, so the two
-// are serialised.
-type lockedScreen struct {
-	tcell.SimulationScreen
-	mu sync.Mutex
-}
-
-func (*lockedScreen) Init() error { return nil }
-
-func (s *lockedScreen) Show() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.SimulationScreen.Show()
 }

@@ -5,22 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/gdamore/tcell/v2"
-	"github.com/gdamore/tcell/v2/terminfo"
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/busypbx"
 	"github.com/amsh/amsh/live"
+	"github.com/amsh/amsh/screen"
 )
 
 // BenchmarkRedraw10kChannels is one redraw of top with 10,000 live channels
 // at 200x50: frame over the snapshot, then the cells put on a
-// SimulationScreen and shown. SPEC's target is under 30 ms.
+// screen that writes to io.Discard and shown. SPEC's target is under 30 ms.
 func BenchmarkRedraw10kChannels(b *testing.B) {
 	benchRedraw(b, "")
 }
@@ -33,12 +29,7 @@ func BenchmarkRedraw10kChannelsFiltered(b *testing.B) {
 
 func benchRedraw(b *testing.B, filter string) {
 	s := manyChannels(10_000, t0)
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		b.Fatal(err)
-	}
-	defer sim.Fini()
-	sim.SetSize(200, 50)
+	sim := screen.New(io.Discard, 200, 50)
 	st := uiState{filter: filter, sel: [2]selection{{idx: 5000}}}
 	sty := styles(true)
 	b.ReportAllocs()
@@ -60,12 +51,7 @@ func BenchmarkSnapshotAndRedraw10kChannels(b *testing.B) {
 	for _, e := range manyChannelEvents(10_000) {
 		m.Apply(e, t0)
 	}
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		b.Fatal(err)
-	}
-	defer sim.Fini()
-	sim.SetSize(200, 50)
+	sim := screen.New(io.Discard, 200, 50)
 	st := uiState{}
 	sty := styles(true)
 	now := t0
@@ -83,14 +69,14 @@ func BenchmarkSnapshotAndRedraw10kChannels(b *testing.B) {
 }
 
 // BenchmarkRedrawTerminal10k is the redraw amsh top does with 10,000 live
-// channels, on the terminal screen tcell drives for xterm-256color (its
-// escape sequences written to a counting tty instead of a terminal), at
-// 80x24 and 200x50. The model is loaded from a CoreShowChannels and a
-// QueueStatus reply made by internal/busypbx from Asterisk's own messages.
-// Each op is one redraw: the model's snapshot, the frame, and the screen
-// shown. tick is the redraw of every second (every duration moved on, so
-// tcell writes the changed Time cells); full is a whole screen repainted
-// (tcell's Sync, as after a resize). term-B/op is what reaches the terminal.
+// channels, with the escape sequences the screen writes counted instead of
+// sent to a terminal, at 80x24 and 200x50. The model is loaded from a
+// CoreShowChannels and a QueueStatus reply made by internal/busypbx from
+// Asterisk's own messages. Each op is one redraw: the model's snapshot, the
+// frame, and the screen shown. tick is the redraw of every second (every
+// duration moved on, so the changed Time cells are written); full is a
+// whole screen repainted (Sync, as after a resize). term-B/op is what
+// reaches the terminal.
 func BenchmarkRedrawTerminal10k(b *testing.B) {
 	now := time.Now()
 	m := live.New()
@@ -100,10 +86,6 @@ func BenchmarkRedrawTerminal10k(b *testing.B) {
 	if n := len(m.Channels(now)); n != 10_000 {
 		b.Fatalf("%d channels in the model", n)
 	}
-	ti, err := terminfo.LookupTerminfo("xterm-256color")
-	if err != nil {
-		b.Fatal(err)
-	}
 	for _, size := range [][2]int{{80, 24}, {200, 50}} {
 		for _, full := range []bool{false, true} {
 			name := fmt.Sprintf("%dx%d/tick", size[0], size[1])
@@ -111,21 +93,15 @@ func BenchmarkRedrawTerminal10k(b *testing.B) {
 				name = fmt.Sprintf("%dx%d/full", size[0], size[1])
 			}
 			b.Run(name, func(b *testing.B) {
-				tty := newCountingTty(size[0], size[1])
-				scr, err := tcell.NewTerminfoScreenFromTtyTerminfo(tty, ti)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := scr.Init(); err != nil {
-					b.Fatal(err)
-				}
-				defer scr.Fini()
+				var tty countingWriter
+				scr := screen.New(&tty, size[0], size[1])
+				defer scr.Close()
 				l := &loop{scr: scr, cfg: Config{Target: "profile bench (127.0.0.1:15200)"}, model: m,
 					buf: ami.NewEventBuffer(1<<20, true), styles: styles(true)}
 				at := now
 				l.cfg.Now = func() time.Time { return at }
 				l.draw()
-				tty.written.Store(0)
+				tty.written = 0
 				b.ReportAllocs()
 				for b.Loop() {
 					at = at.Add(time.Second)
@@ -135,7 +111,7 @@ func BenchmarkRedrawTerminal10k(b *testing.B) {
 						l.draw()
 					}
 				}
-				b.ReportMetric(float64(tty.written.Load())/float64(b.N), "term-B/op")
+				b.ReportMetric(float64(tty.written)/float64(b.N), "term-B/op")
 			})
 		}
 	}
@@ -145,7 +121,7 @@ func BenchmarkRedrawTerminal10k(b *testing.B) {
 func (l *loop) drawFull() {
 	l.layout()
 	for y, ln := range l.last.lines {
-		l.scr.PutStrStyled(0, y, ln.text, l.styles[ln.style])
+		l.scr.PutStr(0, y, ln.text, l.styles[ln.style])
 	}
 	l.scr.Sync()
 }
@@ -167,34 +143,10 @@ func parseAMI(tb testing.TB, b []byte) []*ami.Message {
 	}
 }
 
-// countingTty is a tcell.Tty of a fixed size that counts what is written
-// to it and never has input: Read waits until Drain, as tcell's Fini asks.
-type countingTty struct {
-	w, h    int
-	written atomic.Int64
-	drained chan struct{}
-	once    sync.Once
-}
+// countingWriter counts what is written to it.
+type countingWriter struct{ written int64 }
 
-func newCountingTty(w, h int) *countingTty {
-	return &countingTty{w: w, h: h, drained: make(chan struct{})}
-}
-
-func (t *countingTty) Start() error        { return nil }
-func (t *countingTty) Stop() error         { return nil }
-func (t *countingTty) Drain() error        { t.once.Do(func() { close(t.drained) }); return nil }
-func (t *countingTty) NotifyResize(func()) {}
-func (t *countingTty) Close() error        { return nil }
-func (t *countingTty) Write(p []byte) (int, error) {
-	t.written.Add(int64(len(p)))
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.written += int64(len(p))
 	return len(p), nil
-}
-
-func (t *countingTty) Read([]byte) (int, error) {
-	<-t.drained
-	return 0, nil
-}
-
-func (t *countingTty) WindowSize() (tcell.WindowSize, error) {
-	return tcell.WindowSize{Width: t.w, Height: t.h}, nil
 }

@@ -5,26 +5,23 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/amsh/amsh/ami"
+	"github.com/amsh/amsh/screen"
 )
 
-// event handles one tcell event: a key or a resize. It returns errQuit to
-// end the view.
-func (l *loop) event(ev tcell.Event) error {
-	switch ev := ev.(type) {
-	case *tcell.EventResize:
+// event handles one screen event: a key or a resize. It returns errQuit
+// to end the view.
+func (l *loop) event(ev screen.Event) error {
+	if ev.Key == screen.KeyResize {
 		l.scr.Sync()
-	case *tcell.EventKey:
-		return l.key(ev)
+		return nil
 	}
-	return nil
+	return l.key(ev)
 }
 
-func (l *loop) key(ev *tcell.EventKey) error {
+func (l *loop) key(ev screen.Event) error {
 	st := &l.st
-	if ev.Key() == tcell.KeyCtrlC {
+	if ev.Key == screen.KeyCtrlC {
 		return errQuit
 	}
 	st.message = ""
@@ -32,50 +29,50 @@ func (l *loop) key(ev *tcell.EventKey) error {
 	case st.prompt != "":
 		run := l.pending
 		st.prompt, l.pending = "", nil
-		if ev.Key() == tcell.KeyRune && (ev.Rune() == 'y' || ev.Rune() == 'Y') {
+		if ev.Key == screen.KeyRune && (ev.Rune == 'y' || ev.Rune == 'Y') {
 			run()
 		} else {
 			st.message = "not confirmed; nothing done"
 		}
 		return nil
 	case st.editing:
-		switch ev.Key() {
-		case tcell.KeyEnter:
+		switch ev.Key {
+		case screen.KeyEnter:
 			st.editing = false
-		case tcell.KeyEscape:
+		case screen.KeyEscape:
 			st.editing, st.filter = false, ""
-		case tcell.KeyBackspace, tcell.KeyBackspace2:
+		case screen.KeyBackspace:
 			if r := []rune(st.filter); len(r) > 0 {
 				st.filter = string(r[:len(r)-1])
 			}
-		case tcell.KeyRune:
-			st.filter += string(ev.Rune())
+		case screen.KeyRune:
+			st.filter += string(ev.Rune)
 		}
 		return nil
 	}
 	sel := &st.sel[st.pane]
 	page := max(l.last.height[st.pane]-1, 1)
-	switch ev.Key() {
-	case tcell.KeyTab, tcell.KeyBacktab:
+	switch ev.Key {
+	case screen.KeyTab, screen.KeyBacktab:
 		st.pane = 1 - st.pane
-	case tcell.KeyUp:
+	case screen.KeyUp:
 		l.move(-1)
-	case tcell.KeyDown:
+	case screen.KeyDown:
 		l.move(1)
-	case tcell.KeyPgUp:
+	case screen.KeyPgUp:
 		l.move(-page)
-	case tcell.KeyPgDn:
+	case screen.KeyPgDn:
 		l.move(page)
-	case tcell.KeyHome:
+	case screen.KeyHome:
 		sel.key, sel.idx = "", 0
-	case tcell.KeyEnd:
+	case screen.KeyEnd:
 		sel.key, sel.idx = "", l.last.shown[st.pane]-1
-	case tcell.KeyEscape:
+	case screen.KeyEscape:
 		st.filter = ""
-	case tcell.KeyCtrlL:
+	case screen.KeyCtrlL:
 		l.scr.Sync()
-	case tcell.KeyRune:
-		switch ev.Rune() {
+	case screen.KeyRune:
+		switch ev.Rune {
 		case 'q':
 			return errQuit
 		case '/':

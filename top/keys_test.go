@@ -3,36 +3,33 @@ package top
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/amitest"
+	"github.com/amsh/amsh/screen"
 )
 
-// screen reads a SimulationScreen as lines of text, and which lines are
-// drawn in reverse video (the selection, the focused pane's title).
-type screen struct {
+// shot is what a screen shows, as lines of text, and which lines are drawn
+// in reverse video (the selection, the focused pane's title).
+type shot struct {
 	lines   []string
 	reverse []bool
 }
 
-func readScreen(sim *testScreen) screen {
-	sim.mu.Lock()
-	defer sim.mu.Unlock()
-	cells, w, h := sim.GetContents()
-	var sc screen
+func readScreen(scr *screen.Screen) shot {
+	cells, w, h := scr.Contents()
+	var sc shot
 	for y := range h {
 		var b strings.Builder
 		rev := true
 		for x := range w {
 			c := cells[y*w+x]
-			b.WriteString(string(c.Runes))
-			if _, _, attr := c.Style.Decompose(); attr&tcell.AttrReverse == 0 {
+			b.WriteString(c.Text)
+			if c.Style.Attrs&screen.AttrReverse == 0 {
 				rev = false
 			}
 		}
@@ -42,10 +39,10 @@ func readScreen(sim *testScreen) screen {
 	return sc
 }
 
-func (sc screen) String() string { return strings.Join(sc.lines, "\n") }
+func (sc shot) String() string { return strings.Join(sc.lines, "\n") }
 
 // find returns the first line holding s, or -1.
-func (sc screen) find(s string) int {
+func (sc shot) find(s string) int {
 	for i, l := range sc.lines {
 		if strings.Contains(l, s) {
 			return i
@@ -56,11 +53,11 @@ func (sc screen) find(s string) int {
 
 // waitScreen polls the screen until cond holds, failing after 10 s (the
 // sandbox can be slow while other tests flood it).
-func waitScreen(t *testing.T, sim *testScreen, what string, cond func(screen) bool) screen {
+func waitScreen(t *testing.T, scr *screen.Screen, what string, cond func(shot) bool) shot {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		sc := readScreen(sim)
+		sc := readScreen(scr)
 		if cond(sc) {
 			return sc
 		}
@@ -71,36 +68,33 @@ func waitScreen(t *testing.T, sim *testScreen, what string, cond func(screen) bo
 	}
 }
 
-func key(sim *testScreen, keys ...any) {
+// key types keys on scr: runes, strings of runes, and named keys.
+func key(scr *screen.Screen, keys ...any) {
 	for _, k := range keys {
 		switch k := k.(type) {
 		case rune:
-			sim.InjectKey(tcell.KeyRune, k, tcell.ModNone)
+			scr.Inject(screen.Event{Key: screen.KeyRune, Rune: k})
 		case string:
 			for _, r := range k {
-				sim.InjectKey(tcell.KeyRune, r, tcell.ModNone)
+				scr.Inject(screen.Event{Key: screen.KeyRune, Rune: r})
 			}
-		case tcell.Key:
-			sim.InjectKey(k, 0, tcell.ModNone)
+		case screen.Key:
+			scr.Inject(screen.Event{Key: k})
 		}
 	}
 }
 
-// startTop runs top on a w×h SimulationScreen against addr; the returned
-// channel gives Run's error.
-func startTop(t *testing.T, cfg Config, w, h int) (*testScreen, <-chan error) {
+// startTop runs top on a w×h screen that writes to a terminal emulator,
+// against cfg's server; the returned channel gives Run's error.
+func startTop(t *testing.T, cfg Config, w, h int) (*screen.Screen, <-chan error) {
 	t.Helper()
-	sim := &testScreen{SimulationScreen: tcell.NewSimulationScreen("UTF-8")}
-	if err := sim.SimulationScreen.Init(); err != nil {
-		t.Fatal(err)
-	}
-	sim.SetSize(w, h)
+	scr := screen.New(io.Discard, w, h)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	ended := make(chan struct{})
 	go func() {
 		defer close(ended)
-		errc <- Run(ctx, func() (tcell.Screen, error) { return sim, nil }, cfg)
+		errc <- Run(ctx, func() (*screen.Screen, error) { return scr, nil }, cfg)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -110,35 +104,7 @@ func startTop(t *testing.T, cfg Config, w, h int) (*testScreen, <-chan error) {
 			t.Error("top did not end")
 		}
 	})
-	return sim, errc
-}
-
-// testScreen is a SimulationScreen the test reads while top draws on it:
-// GetContents hands out the cells Show writes, so reading and showing are
-// serialised here. Init is done before Run, so the test can size it first.
-type testScreen struct {
-	tcell.SimulationScreen
-	mu sync.Mutex
-}
-
-func (*testScreen) Init() error { return nil }
-
-func (s *testScreen) Show() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.SimulationScreen.Show()
-}
-
-func (s *testScreen) Sync() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.SimulationScreen.Sync()
-}
-
-func (s *testScreen) SetSize(w, h int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.SimulationScreen.SetSize(w, h)
+	return scr, errc
 }
 
 // channelList is a CoreShowChannels reply to a.
@@ -195,7 +161,7 @@ func TestKeysAgainstFakeServer(t *testing.T) {
 		Target:  "fake", Confirm: true,
 	}, 80, 24)
 
-	sc := waitScreen(t, sim, "the refresh and the event", func(sc screen) bool {
+	sc := waitScreen(t, sim, "the refresh and the event", func(sc shot) bool {
 		return sc.find("00000001;2") >= 0 && sc.find("Alice <2001>") >= 0 && sc.find("Agent One") >= 0
 	})
 	if !sc.reverse[sc.find("00000001;1")] {
@@ -203,24 +169,24 @@ func TestKeysAgainstFakeServer(t *testing.T) {
 	}
 
 	// Filter: only the matching row stays, and the title says so.
-	key(sim, '/', "ALICE", tcell.KeyEnter)
-	sc = waitScreen(t, sim, "the filter", func(sc screen) bool { return sc.find("Channels 1 of 3") >= 0 })
+	key(sim, '/', "ALICE", screen.KeyEnter)
+	sc = waitScreen(t, sim, "the filter", func(sc shot) bool { return sc.find("Channels 1 of 3") >= 0 })
 	if sc.find("0001;") >= 0 || !sc.reverse[sc.find("Alice <2001>")] {
 		t.Errorf("the filter kept other rows, or the one it kept is not selected:\n%s", sc)
 	}
-	key(sim, tcell.KeyEscape)
-	sc = waitScreen(t, sim, "the filter cleared", func(sc screen) bool { return sc.find("Channels 3 ") >= 0 })
+	key(sim, screen.KeyEscape)
+	sc = waitScreen(t, sim, "the filter cleared", func(sc shot) bool { return sc.find("Channels 3 ") >= 0 })
 	if !sc.reverse[sc.find("Alice <2001>")] {
 		t.Errorf("the selection left the row the filter showed:\n%s", sc)
 	}
 
 	// Up selects the channel above; h asks about it, n does nothing.
-	key(sim, tcell.KeyUp, 'h')
-	sc = waitScreen(t, sim, "the question", func(sc screen) bool {
+	key(sim, screen.KeyUp, 'h')
+	sc = waitScreen(t, sim, "the question", func(sc shot) bool {
 		return strings.HasPrefix(sc.lines[23], "hang up Local/long@amsh-00000001;2? [y/N]")
 	})
 	key(sim, 'n')
-	waitScreen(t, sim, "the refusal", func(sc screen) bool { return strings.HasPrefix(sc.lines[23], "not confirmed") })
+	waitScreen(t, sim, "the refusal", func(sc shot) bool { return strings.HasPrefix(sc.lines[23], "not confirmed") })
 	select {
 	case ch := <-hangups:
 		t.Fatalf("Hangup %s sent after n", ch)
@@ -228,7 +194,7 @@ func TestKeysAgainstFakeServer(t *testing.T) {
 	}
 
 	// Up, then Down: the same row again; h, y sends the Hangup.
-	key(sim, tcell.KeyUp, tcell.KeyDown, 'h', 'y')
+	key(sim, screen.KeyUp, screen.KeyDown, 'h', 'y')
 	select {
 	case ch := <-hangups:
 		if ch != "Local/long@amsh-00000001;2" {
@@ -237,13 +203,13 @@ func TestKeysAgainstFakeServer(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no Hangup sent")
 	}
-	waitScreen(t, sim, "the channel gone", func(sc screen) bool {
+	waitScreen(t, sim, "the channel gone", func(sc shot) bool {
 		return sc.find("Channels 2") >= 0 && sc.find("0001;2") == 23 && strings.HasPrefix(sc.lines[23], "hung up Local/long@amsh-00000001;2")
 	})
 
 	// Tab to the queues; Down to the member; p, y.
-	key(sim, tcell.KeyTab, tcell.KeyDown, 'p')
-	waitScreen(t, sim, "the pause question", func(sc screen) bool {
+	key(sim, screen.KeyTab, screen.KeyDown, 'p')
+	waitScreen(t, sim, "the pause question", func(sc shot) bool {
 		return strings.HasPrefix(sc.lines[23], "pause Local/101@amsh-agents in support? [y/N]")
 	})
 	key(sim, 'y')
@@ -286,10 +252,9 @@ func TestHangupWithoutConfirmAndResize(t *testing.T) {
 		Session: ami.Config{Addr: srv.Addr(), Username: "u", Secret: "s", Auth: "plain"},
 		Target:  "fake",
 	}, 80, 24)
-	waitScreen(t, sim, "the channel", func(sc screen) bool { return sc.find("Local/long@amsh-00000001;1") >= 0 })
-	sim.SetSize(120, 30)
-	sim.PostEvent(tcell.NewEventResize(120, 30))
-	waitScreen(t, sim, "120x30", func(sc screen) bool {
+	waitScreen(t, sim, "the channel", func(sc shot) bool { return sc.find("Local/long@amsh-00000001;1") >= 0 })
+	sim.Resize(120, 30)
+	waitScreen(t, sim, "120x30", func(sc shot) bool {
 		return len(sc.lines) == 30 && len([]rune(sc.lines[0])) == 120 && strings.HasPrefix(sc.lines[29], "q quit")
 	})
 	key(sim, 'h')
@@ -301,7 +266,7 @@ func TestHangupWithoutConfirmAndResize(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no Hangup sent")
 	}
-	key(sim, tcell.KeyCtrlC)
+	key(sim, screen.KeyCtrlC)
 	if err := <-errc; err != nil {
 		t.Errorf("Run: %v", err)
 	}
@@ -335,9 +300,9 @@ func TestBannerAndReconnect(t *testing.T) {
 		Target:  "fake",
 		Backoff: ami.Backoff{Min: 500 * time.Millisecond, Max: time.Second},
 	}, 80, 24)
-	waitScreen(t, sim, "the first channel", func(sc screen) bool { return sc.find("amsh-00000001;1") >= 0 })
-	waitScreen(t, sim, "the banner", func(sc screen) bool { return strings.HasPrefix(sc.lines[1], "DISCONNECTED: ") })
-	waitScreen(t, sim, "the refresh after the redial", func(sc screen) bool {
+	waitScreen(t, sim, "the first channel", func(sc shot) bool { return sc.find("amsh-00000001;1") >= 0 })
+	waitScreen(t, sim, "the banner", func(sc shot) bool { return strings.HasPrefix(sc.lines[1], "DISCONNECTED: ") })
+	waitScreen(t, sim, "the refresh after the redial", func(sc shot) bool {
 		return sc.find("amsh-00000002;1") >= 0 && sc.find("amsh-00000001;1") < 0 && sc.find("DISCONNECTED") < 0
 	})
 	key(sim, 'q')
@@ -367,12 +332,12 @@ func TestFirstRefreshStartsAtTheTop(t *testing.T) {
 		c.Read()
 	})
 	sim, _ := startTop(t, Config{Session: ami.Config{Addr: srv.Addr(), Username: "u", Secret: "s", Auth: "plain"}}, 80, 24)
-	waitScreen(t, sim, "Alice selected while loading", func(sc screen) bool {
+	waitScreen(t, sim, "Alice selected while loading", func(sc shot) bool {
 		i := sc.find("Alice <2001>")
 		return i >= 0 && sc.reverse[i]
 	})
 	close(listed)
-	sc := waitScreen(t, sim, "the list", func(sc screen) bool { return strings.HasPrefix(sc.lines[1], "Channels 41") })
+	sc := waitScreen(t, sim, "the list", func(sc shot) bool { return strings.HasPrefix(sc.lines[1], "Channels 41") })
 	if !strings.HasPrefix(sc.lines[3], "Local/long@amsh-00000000;2 ") || !sc.reverse[3] {
 		t.Errorf("the first row is not the oldest channel, selected:\n%s", sc)
 	}

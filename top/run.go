@@ -4,7 +4,7 @@
 //
 // One goroutine, the loop in Run, owns the live.Model, the screen and the
 // UI state: events reach it from the session's reader through an
-// ami.EventBuffer, keys from tcell, refresh lists and action answers from
+// ami.EventBuffer, keys from the screen, refresh lists and action answers from
 // short-lived goroutines, all over channels. What is drawn is a pure
 // function of a model snapshot and the UI state (frame), tested without a
 // terminal. The package dials and sends; it does not read profiles or
@@ -17,10 +17,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/live"
+	"github.com/amsh/amsh/screen"
 )
 
 // Config is what Run needs.
@@ -62,7 +61,7 @@ const maxApply = 4096
 // Ctrl-C or ctx ends it. A failed first dial is returned before the screen
 // opens; later failures are shown on the banner while Run redials, except a
 // refused login, which ends it.
-func Run(ctx context.Context, newScreen func() (tcell.Screen, error), cfg Config) error {
+func Run(ctx context.Context, newScreen func() (*screen.Screen, error), cfg Config) error {
 	cfg.defaults()
 	buf := ami.NewEventBuffer(cfg.EventBudget, true)
 	cfg.Session.OnEvent = func(m *ami.Message) { buf.Put(m) }
@@ -78,11 +77,7 @@ func Run(ctx context.Context, newScreen func() (tcell.Screen, error), cfg Config
 		s.Close()
 		return fmt.Errorf("top: %w", err)
 	}
-	if err := scr.Init(); err != nil {
-		s.Close()
-		return fmt.Errorf("top: %w", err)
-	}
-	defer scr.Fini()
+	defer scr.Close()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -183,12 +178,12 @@ type done struct {
 // loop is the goroutine that owns the model, the UI state and the screen.
 type loop struct {
 	ctx    context.Context
-	scr    tcell.Screen
+	scr    *screen.Screen
 	cfg    Config
 	buf    *ami.EventBuffer
 	model  *live.Model
 	st     uiState
-	styles [styleFooter + 1]tcell.Style
+	styles [styleFooter + 1]screen.Style
 
 	s          *ami.Session // nil while the link is down
 	refreshing bool
@@ -201,7 +196,7 @@ type loop struct {
 	dropped    uint64         // buf.Dropped() at the last refresh
 }
 
-func newLoop(ctx context.Context, scr tcell.Screen, cfg Config, buf *ami.EventBuffer) *loop {
+func newLoop(ctx context.Context, scr *screen.Screen, cfg Config, buf *ami.EventBuffer) *loop {
 	return &loop{ctx: ctx, scr: scr, cfg: cfg, buf: buf, model: live.New(), styles: styles(cfg.Color),
 		refreshes: make(chan refreshed, 1), actions: make(chan done, 4)}
 }
@@ -210,11 +205,7 @@ func newLoop(ctx context.Context, scr tcell.Screen, cfg Config, buf *ami.EventBu
 var errQuit = errors.New("quit")
 
 func (l *loop) run(s *ami.Session, links <-chan linkNews) error {
-	keys := make(chan tcell.Event, 64)
-	quitKeys := make(chan struct{})
-	defer close(quitKeys)
-	go l.scr.ChannelEvents(keys, quitKeys)
-
+	keys := l.scr.Events()
 	tick := time.NewTicker(l.cfg.Tick)
 	defer tick.Stop()
 	every := time.NewTicker(l.cfg.Refresh)
@@ -238,10 +229,7 @@ func (l *loop) run(s *ami.Session, links <-chan linkNews) error {
 		select {
 		case <-l.ctx.Done():
 			return l.ctx.Err()
-		case ev, ok := <-keys:
-			if !ok {
-				return nil
-			}
+		case ev := <-keys:
 			if err := l.event(ev); err != nil {
 				if errors.Is(err, errQuit) {
 					return nil

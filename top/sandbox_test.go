@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/internal/sandboxtest"
+	"github.com/amsh/amsh/screen"
 )
 
 // Against the sandbox: two calls to Local/long@amsh show up by their
@@ -51,12 +50,12 @@ func TestTopSandbox(t *testing.T) {
 			t.Fatalf("originate: %v", err)
 		}
 	}
-	key(sim, '/', num, tcell.KeyEnter)
+	key(sim, '/', num, screen.KeyEnter)
 	// Both halves of both calls. The ;2 halves run the dialplan (Wait(3600),
 	// from Newexten); a ;1 half shows AppDial2 until a refresh lists its
 	// Wait(600), since Asterisk sends no event when an originated channel
 	// starts its application, so that column is not checked here.
-	waitScreen(t, sim, "both calls", func(sc screen) bool {
+	waitScreen(t, sim, "both calls", func(sc shot) bool {
 		n := 0
 		for _, l := range sc.lines {
 			if strings.HasPrefix(l, "Local/long@amsh-") && strings.Contains(l, num) {
@@ -65,23 +64,21 @@ func TestTopSandbox(t *testing.T) {
 		}
 		return n == 4
 	})
-	key(sim, tcell.KeyEscape)
+	key(sim, screen.KeyEscape)
 	time.Sleep(1100 * time.Millisecond) // a tick: the durations move
 	t.Logf("200x50:\n%s", readScreen(sim))
-	sim.SetSize(80, 24)
-	sim.PostEvent(tcell.NewEventResize(80, 24))
-	waitScreen(t, sim, "80x24", func(sc screen) bool { return len(sc.lines) == 24 })
+	sim.Resize(80, 24)
+	waitScreen(t, sim, "80x24", func(sc shot) bool { return len(sc.lines) == 24 })
 	time.Sleep(200 * time.Millisecond)
 	t.Logf("80x24:\n%s", readScreen(sim))
-	sim.SetSize(200, 50)
-	sim.PostEvent(tcell.NewEventResize(200, 50))
+	sim.Resize(200, 50)
 
 	// Select the first of this run's channels and hang it up.
-	key(sim, '/', num, tcell.KeyEnter, tcell.KeyHome)
+	key(sim, '/', num, screen.KeyEnter, screen.KeyHome)
 	// Either half of a Local pair may be listed first; hanging up one
 	// ends both.
 	var name string
-	waitScreen(t, sim, "the selected call", func(sc screen) bool {
+	waitScreen(t, sim, "the selected call", func(sc shot) bool {
 		if len(sc.lines) != 50 {
 			return false
 		}
@@ -94,7 +91,7 @@ func TestTopSandbox(t *testing.T) {
 		return false
 	})
 	key(sim, 'h')
-	waitScreen(t, sim, "the question", func(sc screen) bool {
+	waitScreen(t, sim, "the question", func(sc shot) bool {
 		return strings.HasPrefix(sc.lines[49], "hang up "+name+"? [y/N]")
 	})
 	if !strings.Contains(sb.Rx(t, "core show channels concise"), name+"!") {
@@ -108,7 +105,7 @@ func TestTopSandbox(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	waitScreen(t, sim, "the row gone", func(sc screen) bool {
+	waitScreen(t, sim, "the row gone", func(sc shot) bool {
 		for _, l := range sc.lines[:49] {
 			if strings.HasPrefix(l, name+" ") {
 				return false
@@ -166,7 +163,7 @@ func TestTopSandboxReconnect(t *testing.T) {
 			}
 		}
 	})
-	rows := func(sc screen, num string) int {
+	rows := func(sc shot, num string) int {
 		n := 0
 		for _, l := range sc.lines {
 			if strings.HasPrefix(l, "Local/long@amsh-") && strings.Contains(l, num) {
@@ -175,13 +172,13 @@ func TestTopSandboxReconnect(t *testing.T) {
 		}
 		return n
 	}
-	banner := func(sc screen) bool { return strings.HasPrefix(sc.lines[1], "DISCONNECTED: ") }
+	banner := func(sc shot) bool { return strings.HasPrefix(sc.lines[1], "DISCONNECTED: ") }
 	// No periodic refresh within the test: only the one after the
 	// reconnect can bring the call in.
 	sim, errc := startTop(t, Config{Session: gated, Target: "sandbox3 (" + addr + ")", Refresh: time.Hour,
 		Backoff: ami.Backoff{Min: 200 * time.Millisecond, Max: time.Second}}, 120, 40)
 	// wait is waitScreen with room for Asterisk to stop and boot.
-	wait := func(what string, cond func(screen) bool) screen {
+	wait := func(what string, cond func(shot) bool) shot {
 		t.Helper()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
@@ -197,7 +194,7 @@ func TestTopSandboxReconnect(t *testing.T) {
 	}
 
 	originate(before)
-	wait("the call before the stop", func(sc screen) bool { return rows(sc, before) == 2 })
+	wait("the call before the stop", func(sc shot) bool { return rows(sc, before) == 2 })
 
 	sb.Stop(t, k)
 	down := wait("the banner", banner)
@@ -216,7 +213,7 @@ func TestTopSandboxReconnect(t *testing.T) {
 		t.Fatalf("top is past the shut gate:\n%s", sc)
 	}
 	g.shut(false)
-	up := wait("the call after the start, and the one before gone", func(sc screen) bool {
+	up := wait("the call after the start, and the one before gone", func(sc shot) bool {
 		return !banner(sc) && rows(sc, after) == 2 && rows(sc, before) == 0
 	})
 	t.Logf("up:\n%s", up)

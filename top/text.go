@@ -9,7 +9,7 @@ import (
 )
 
 // Text is measured in terminal columns, by grapheme cluster (uniseg, the
-// segmentation tcell itself draws with), so a wide character takes two
+// segmentation the screen package draws with), so a wide character takes two
 // columns and a combining mark none.
 
 // width is the number of columns s takes.

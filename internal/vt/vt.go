@@ -1,7 +1,7 @@
 // Package vt is a tiny terminal emulator for tests and benchmarks that read
 // the screen of a program on a pseudo-terminal (internal/pty): enough of
 // xterm to follow a program that redraws only the cells that changed, as
-// tcell does. It is not used by amsh itself.
+// amsh's screen package does. It is not used by amsh itself.
 package vt
 
 import (
@@ -12,8 +12,8 @@ import (
 )
 
 // Term is a tiny terminal: a grid of runes fed with what a program writes. It
-// knows the cursor moves, erases and insert-character that tcell sends for
-// xterm, and ignores attributes, modes and titles: enough to read the
+// knows the cursor moves, erases and insert-character that full-screen
+// programs send to xterm, and ignores attributes, modes and titles: enough to read the
 // screen of a program that redraws only the cells that changed.
 type Term struct {
 	mu         sync.Mutex

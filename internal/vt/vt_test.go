@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// What tcell sends for xterm: cursor moves, text with attributes, erase to
+// What a full-screen program sends to xterm: cursor moves, text with attributes, erase to
 // the end of a line, insert-character, a UTF-8 sequence split across writes.
 func TestTerm(t *testing.T) {
 	v := New(3, 10)
