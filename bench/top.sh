@@ -2,8 +2,9 @@
 # bench/top.sh [CHANNELS] [WINDOW] — amsh top with many live channels (SPEC: a redraw under 30 ms,
 # an idle screen under 2% of a core, with 10,000 channels).
 #   redraw   go test -bench RedrawTerminal10k ./top: one redraw (the model's snapshot, the frame,
-#            tcell's xterm output to a counting tty) with 10,000 channels at 80x24 and 200x50; tick
-#            is the redraw of every second (durations moved on), full a whole screen repainted
+#            the screen's escape sequences to a counting writer) with 10,000 channels at 80x24 and
+#            200x50; tick is the redraw of every second (durations moved on), full a whole screen
+#            repainted
 #   idle     the built amsh top on a pseudo-terminal (bench/ptycpu) against bench/busypbx holding
 #            CHANNELS channels (10000) and sending nothing: the CPU amsh uses (utime+stime from
 #            /proc/PID/stat) over WINDOW (60s, so two of top's 30 s full refreshes fall in it)
