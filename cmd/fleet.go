@@ -277,7 +277,7 @@ func (f *Factory) runTarget(ctx context.Context, pin *fleetPin, out, errOut io.W
 	ios.In, ios.InTTY = strings.NewReader(""), false
 	ios.Out, ios.ErrOut = out, errOut
 	tf := &Factory{IO: &ios, pin: pin, args: f.args}
-	root := newRoot(tf, false)
+	root := rootFor(tf, f.args)
 	// The global flags start from f's: the same as args give on the
 	// command line; in the shell, the shell's own with the line's on top.
 	tf.Global = f.Global

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -33,7 +32,11 @@ func Main() int {
 // Classify). Tests call it with fake streams.
 func Run(ctx context.Context, f *Factory, args []string) int {
 	f.args = args // a fleet runs the line again per target
-	root := newRoot(f, len(args) > 0 && strings.HasPrefix(args[0], cobra.ShellCompRequestCmd))
+	return execute(ctx, f, rootFor(f, args), args)
+}
+
+// execute runs args on root, a tree built over f, as Run does.
+func execute(ctx context.Context, f *Factory, root *cobra.Command, args []string) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, errSilent) {

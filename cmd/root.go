@@ -3,11 +3,13 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/amsh/amsh/render"
 )
@@ -38,11 +40,132 @@ type GlobalOptions struct {
 // NewRootCmd builds the command tree.
 func NewRootCmd(f *Factory) *cobra.Command { return newRoot(f, true) }
 
-// newRoot builds the command tree; completions registers the dynamic Tab
-// completions, which only a `__complete` request uses. Registering them
+// subcommand is one of amsh's subcommands: the name and aliases its
+// constructor gives it, so that a command line can be matched to it before
+// it is built (a test checks that they agree).
+type subcommand struct {
+	name    string
+	aliases []string
+	build   func(f *Factory) *cobra.Command // a nil runF: the command runs its own xRun
+	// whole: the command reads the tree it is in (completion hands the
+	// root to cobra's script writers), so it runs on the whole tree.
+	whole bool
+}
+
+// subcommands lists every subcommand, in one place: newRoot adds them all,
+// rootFor only the one a command line names. It is a function because the
+// constructors lead back to newRoot (the shell builds trees of its own).
+func subcommands() []subcommand {
+	return []subcommand{
+		{name: "action", build: func(f *Factory) *cobra.Command { return NewCmdAction(f, nil) }},
+		{name: "command", build: func(f *Factory) *cobra.Command { return NewCmdCommand(f, nil) }},
+		{name: "completion", build: func(f *Factory) *cobra.Command { return NewCmdCompletion(f, nil) }, whole: true},
+		{name: "decode", build: func(f *Factory) *cobra.Command { return NewCmdDecode(f, nil) }},
+		{name: "events", build: func(f *Factory) *cobra.Command { return NewCmdEvents(f, nil) }},
+		{name: "hangup", build: func(f *Factory) *cobra.Command { return NewCmdHangup(f, nil) }},
+		{name: "originate", build: func(f *Factory) *cobra.Command { return NewCmdOriginate(f, nil) }},
+		{name: "ping", build: func(f *Factory) *cobra.Command { return NewCmdPing(f, nil) }},
+		{name: "profiles", build: NewCmdProfiles},
+		{name: "queue", build: NewCmdQueue},
+		{name: "record", build: NewCmdRecord},
+		{name: "redirect", build: func(f *Factory) *cobra.Command { return NewCmdRedirect(f, nil) }},
+		{name: "shell", build: func(f *Factory) *cobra.Command { return NewCmdShell(f, nil) }},
+		{name: "sippeers", build: func(f *Factory) *cobra.Command { return NewCmdSIPPeers(f, nil) }},
+		{name: "spy", build: func(f *Factory) *cobra.Command { return NewCmdSpy(f, nil) }},
+		{name: "top", build: func(f *Factory) *cobra.Command { return NewCmdTop(f, nil) }},
+		{name: "trace", build: func(f *Factory) *cobra.Command { return NewCmdTrace(f, nil) }},
+		{name: "transfer", build: func(f *Factory) *cobra.Command { return NewCmdTransfer(f, nil) }},
+		{name: "version", build: func(f *Factory) *cobra.Command { return NewCmdVersion(f, nil) }},
+	}
+}
+
+// newRoot builds the whole command tree; completions registers the dynamic
+// Tab completions, which only a `__complete` request uses. Registering them
 // costs more than building the tree (about 1 ms), and cobra keeps them in a
 // process-wide map, so one-shot runs and REPL lines leave them out.
 func newRoot(f *Factory, completions bool) *cobra.Command {
+	return finishRoot(rootCmd(f), f, subcommands(), completions)
+}
+
+// rootFor builds the tree that runs the command line args: the root with
+// only the subcommand that args name, when they name one, else the whole
+// tree (no arguments, help, --help, --version, a completion request, a
+// mistyped name that needs "did you mean"). Building every subcommand and
+// its flags is most of the work newRoot does, and a command line runs one.
+// What a subcommand prints is the same in either tree: its help shows its
+// own subcommands and the root's flags, never its siblings.
+func rootFor(f *Factory, args []string) *cobra.Command {
+	if len(args) > 0 && strings.HasPrefix(args[0], cobra.ShellCompRequestCmd) {
+		return newRoot(f, true)
+	}
+	root := rootCmd(f)
+	if s, ok := namedSubcommand(root.PersistentFlags(), args); ok && !s.whole {
+		return finishRoot(root, f, []subcommand{s}, false)
+	}
+	return finishRoot(root, f, subcommands(), false)
+}
+
+// namedSubcommand is the subcommand that args name, found as cobra finds
+// it: the first argument that is neither a flag nor the value of one. pf is
+// the root's persistent flags; a flag with no NoOptDefVal takes the next
+// argument as its value unless it has one after "=" (-pNAME for a short
+// one), as in cobra. It names none when args name no subcommand, and when
+// an argument before the name is one whose reading is in doubt: "--" (cobra
+// then finds no subcommand), -h, --help, --version, a flag that is not a
+// global one, or short flags run together (-qy). The bool is false when
+// it names none.
+func namedSubcommand(pf *pflag.FlagSet, args []string) (subcommand, bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "" || a == "-" || a == "--":
+			return subcommand{}, false
+		case strings.HasPrefix(a, "--"):
+			name, _, inline := strings.Cut(a[2:], "=")
+			fl := pf.Lookup(name)
+			if fl == nil {
+				return subcommand{}, false
+			}
+			if !inline && fl.NoOptDefVal == "" {
+				i++ // --profile NAME
+			}
+		case strings.HasPrefix(a, "-"):
+			fl := pf.ShorthandLookup(a[1:2])
+			switch {
+			case fl == nil:
+				return subcommand{}, false
+			case len(a) == 2 && fl.NoOptDefVal == "":
+				i++ // -p NAME
+			case len(a) > 2 && fl.NoOptDefVal != "":
+				return subcommand{}, false // -qy, -qpNAME
+			}
+		default:
+			for _, sc := range subcommands() {
+				if sc.name == a || slices.Contains(sc.aliases, a) {
+					return sc, true
+				}
+			}
+			return subcommand{}, false
+		}
+	}
+	return subcommand{}, false
+}
+
+// finishRoot adds subs to root and makes its errors amsh's.
+func finishRoot(root *cobra.Command, f *Factory, subs []subcommand, completions bool) *cobra.Command {
+	for _, s := range subs {
+		root.AddCommand(s.build(f))
+	}
+	if completions {
+		registerCompletions(root, f)
+	}
+	suggestCommands(root)
+	usageArgs(root)
+	return root
+}
+
+// rootCmd is the root command with its flags and no subcommands.
+func rootCmd(f *Factory) *cobra.Command {
 	g := &f.Global
 	showVersion := false
 	root := &cobra.Command{
@@ -73,6 +196,9 @@ prompt on a terminal.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &UsageError{Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
+	// amsh has its own completion command; a tree without it (see rootFor)
+	// needs no cobra default in its place.
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 
@@ -95,33 +221,6 @@ prompt on a terminal.`,
 	pf.StringSliceVar(&g.Columns, "columns", nil, "choose and order the columns of text tables, csv and tsv: `A,B,C` (header names, any case)")
 	root.Flags().BoolVar(&showVersion, "version", false, "print amsh's version, as 'amsh version' does")
 
-	// Every subcommand, in one place. A nil runF runs the command's own xRun.
-	root.AddCommand(
-		NewCmdAction(f, nil),
-		NewCmdCommand(f, nil),
-		NewCmdCompletion(f, nil),
-		NewCmdDecode(f, nil),
-		NewCmdEvents(f, nil),
-		NewCmdHangup(f, nil),
-		NewCmdOriginate(f, nil),
-		NewCmdPing(f, nil),
-		NewCmdProfiles(f),
-		NewCmdQueue(f),
-		NewCmdRecord(f),
-		NewCmdRedirect(f, nil),
-		NewCmdShell(f, nil),
-		NewCmdSIPPeers(f, nil),
-		NewCmdSpy(f, nil),
-		NewCmdTop(f, nil),
-		NewCmdTrace(f, nil),
-		NewCmdTransfer(f, nil),
-		NewCmdVersion(f, nil),
-	)
-	if completions {
-		registerCompletions(root, f)
-	}
-	suggestCommands(root)
-	usageArgs(root)
 	return root
 }
 
