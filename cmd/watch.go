@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/amsh/amsh/ami"
@@ -34,10 +35,10 @@ const minWatchInterval = 100 * time.Millisecond
 // readOnlyActions are the actions `action NAME --watch` re-runs: those that
 // list or get state and change none. Any other is refused, so
 // a watch never repeats a Hangup, an Originate or a reload. Keys are lower
-// case; AMI action names are case-insensitive.
-var readOnlyActions = map[string]bool{}
-
-func init() {
+// case; AMI action names are case-insensitive. The set is built on first
+// use: only --watch reads it.
+var readOnlyActions = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
 	for _, a := range []string{
 		"Agents", "BridgeInfo", "BridgeList", "BridgeTechnologyList",
 		"ConfbridgeList", "ConfbridgeListRooms", "CoreSettings", "CoreShowChannelMap",
@@ -56,9 +57,10 @@ func init() {
 		"SIPshowregistry", "SKINNYdevices", "SKINNYlines", "SKINNYshowdevice",
 		"SKINNYshowline", "Status", "VoicemailUsersList", "VoicemailUserStatus",
 	} {
-		readOnlyActions[strings.ToLower(a)] = true
+		m[strings.ToLower(a)] = true
 	}
-}
+	return m
+})
 
 // watchAction refuses --watch for an action that is not known to only read.
 // A Command action is judged by its CLI text, as `command --watch` is.
@@ -75,7 +77,7 @@ func watchAction(args []string) error {
 		}
 		return usageErrorf("action Command --watch: no Command=CLI given")
 	}
-	if !readOnlyActions[strings.ToLower(parsed.Name)] {
+	if !readOnlyActions()[strings.ToLower(parsed.Name)] {
 		return usageErrorf("action %s --watch: %s is not an action that only reads; --watch re-runs those only (CoreShowChannels, QueueStatus, Status, ...)",
 			commandLabel(parsed.Name), commandLabel(parsed.Name))
 	}

@@ -245,7 +245,7 @@ func appendParamValues(dst []string, key, action, prefix string, given []string,
 func appendFlagValues(dst []string, c *Command, name, prefix, queue string, snap *Snapshot) []string {
 	kind, _ := flagArg(c, name)
 	dst = appendKind(dst, kind, prefix, queue, snap)
-	return matchAppend(dst, flagChoices[name], prefix)
+	return matchAppend(dst, flagChoices()[name], prefix)
 }
 
 // appendKind appends the values of kind that start with prefix; members

@@ -3,6 +3,7 @@ package completion
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Param is one parameter (header) an action takes.
@@ -52,7 +53,7 @@ func ManagerCommandParams(lines []string) []Param {
 	)
 	state := outside
 	for _, raw := range lines {
-		line := ansi.ReplaceAllString(raw, "")
+		line := ansi().ReplaceAllString(raw, "")
 		trimmed := strings.TrimSpace(line)
 		switch state {
 		case syntax:
@@ -92,8 +93,9 @@ func ManagerCommandParams(lines []string) []Param {
 	return out
 }
 
-// ansi matches the SGR sequences of Asterisk's term_color.
-var ansi = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+// ansi matches the SGR sequences of Asterisk's term_color. It is compiled
+// on first use: only the completion of action parameters reads help text.
+var ansi = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]") })
 
 // isSection reports a section title such as "[Arguments]" or "[See Also]";
 // a parameter line "[ActionID:] <value>" is not one.

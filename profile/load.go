@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -255,7 +256,7 @@ func (l *loader) profile(name string, entry pair) (*Profile, error) {
 			l.literalSecret = l.literalSecret || p.Secret != ""
 		case "secret_env":
 			p.SecretEnv, err = l.str(kv, name)
-			if err == nil && p.SecretEnv != "" && !envName.MatchString(p.SecretEnv) {
+			if err == nil && p.SecretEnv != "" && !envName().MatchString(p.SecretEnv) {
 				err = l.errAt(kv.val, name, k, "secret_env: %q is not a variable name (write FOO, not $FOO)", p.SecretEnv)
 			}
 		case "secret_file":
@@ -488,7 +489,9 @@ func (c *expansion) measure(n *yaml.Node) int {
 	return s
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// yamlLine matches yaml.v3's "yaml: line N: MSG". It is compiled on first use: only a file
+// that is not valid YAML needs it.
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // syntaxError turns a yaml.v3 parse error into a ConfigError. yaml.v3 gives the line where the
 // enclosing mapping began, not the line at fault, so the file is re-parsed a line at a time: the
@@ -508,7 +511,7 @@ func (l *loader) syntaxError(err error, data []byte) *ConfigError {
 		}
 	}
 	e := l.syntaxAt(0, "", err)
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 	}
 	return e
@@ -516,7 +519,7 @@ func (l *loader) syntaxError(err error, data []byte) *ConfigError {
 
 func (l *loader) syntaxAt(n int, line string, err error) *ConfigError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 		msg = m[2]
 	}
 	if indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]; strings.Contains(indent, "\t") {

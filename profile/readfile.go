@@ -2,10 +2,10 @@ package profile
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 )
 
 // maxFileSize caps what amsh reads of the profiles file and of a secret_file: either is a few
@@ -13,7 +13,7 @@ import (
 const maxFileSize = 1 << 20
 
 // errTooLarge reports a file over maxFileSize. Its text follows the file's name.
-var errTooLarge = fmt.Errorf("is larger than %d MiB", maxFileSize>>20)
+var errTooLarge = errors.New("is larger than " + strconv.Itoa(maxFileSize>>20) + " MiB")
 
 // notRegularError reports that a path names something other than a regular file. Its text follows
 // the file's name.

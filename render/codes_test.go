@@ -58,12 +58,12 @@ func TestTablesComplete(t *testing.T) {
 	causes := []int{0, 1, 2, 3, 5, 6, 7, 8, 14, 16, 17, 18, 19, 20, 21, 22, 23, 26, 27, 28, 29, 30, 31, 34, 38,
 		41, 42, 43, 44, 50, 52, 54, 57, 58, 65, 66, 69, 81, 88, 95, 96, 97, 98, 99, 100, 101, 102, 103, 111, 127}
 	for _, c := range causes {
-		if hangupCauses[c] == "" {
+		if hangupCauses()[c] == "" {
 			t.Errorf("hangup cause %d has no meaning", c)
 		}
 	}
-	if len(hangupCauses) != len(causes) {
-		t.Errorf("%d hangup causes, want %d", len(hangupCauses), len(causes))
+	if len(hangupCauses()) != len(causes) {
+		t.Errorf("%d hangup causes, want %d", len(hangupCauses()), len(causes))
 	}
 	for i := 0; i <= 10; i++ {
 		if channelStates[i] == "" {
@@ -76,8 +76,8 @@ func TestTablesComplete(t *testing.T) {
 		}
 	}
 	// Every name ParseHangupCause knows points at a cause Decode can name.
-	for name, code := range hangupCauseNames {
-		if hangupCauses[code] == "" {
+	for name, code := range hangupCauseNames() {
+		if hangupCauses()[code] == "" {
 			t.Errorf("name %s -> %d, which has no meaning", name, code)
 		}
 	}

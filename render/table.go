@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/amsh/amsh/ami"
@@ -276,45 +277,48 @@ type listOrder struct {
 
 // listOrders are for the lists people read most, by event name. Channel
 // lists keep ChannelState rather than ChannelStateDesc: decoded, "6 (Up)"
-// says the same in a narrower column.
-var listOrders = map[string]listOrder{
-	// CoreShowChannels; before 12 Asterisk says Extension, BridgedChannel,
-	// BridgedUniqueID.
-	"coreshowchannel": {2, []string{"Channel", "ChannelState",
-		"CallerIDNum", "Application", "Duration", "ApplicationData", "CallerIDName",
-		"BridgeId", "BridgedChannel", "ConnectedLineNum", "ConnectedLineName",
-		"Exten", "Extension", "Context", "Priority", "ChannelStateDesc",
-		"AccountCode", "Language", "Linkedid", "Uniqueid", "BridgedUniqueID"}},
-	// Status; 1.4 says State, Link and Account, 1.8 BridgedChannel.
-	"status": {3, []string{"Channel", "ChannelState", "State",
-		"CallerIDNum", "Application", "Seconds", "Data", "CallerIDName",
-		"BridgeID", "BridgedChannel", "Link", "ConnectedLineNum", "ConnectedLineName",
-		"Exten", "Extension", "Context", "Priority", "Type", "DNID",
-		"EffectiveConnectedLineNum", "EffectiveConnectedLineName", "TimeToHangup",
-		"ChannelStateDesc", "Nativeformats", "Readformat", "Writeformat",
-		"Readtrans", "Writetrans", "Callgroup", "Pickupgroup",
-		"AccountCode", "Account", "Language", "Linkedid", "Uniqueid", "BridgedUniqueid"}},
-	// QueueStatus; old versions send no Name, only Location.
-	"queuemember": {3, []string{"Queue", "Name", "Status",
-		"Paused", "InCall", "CallsTaken", "Location", "Penalty", "PausedReason",
-		"LastCall", "Membership", "Wrapuptime", "LoginTime", "LastPause", "StateInterface"}},
-	"queueentry": {3, []string{"Queue", "Position", "Channel",
-		"Wait", "CallerIDNum", "CallerIDName", "ConnectedLineNum", "ConnectedLineName",
-		"Priority", "Uniqueid"}},
-	"queueparams": {1, []string{"Queue",
-		"Calls", "Holdtime", "TalkTime", "Completed", "Abandoned", "Strategy",
-		"ServiceLevel", "ServicelevelPerf", "ServicelevelPerf2", "Max", "Weight"}},
-	"queuesummary": {1, []string{"Queue",
-		"LoggedIn", "Available", "Callers", "HoldTime", "TalkTime", "LongestHoldTime"}},
-	// PJSIPShowEndpoints
-	"endpointlist": {2, []string{"ObjectName", "DeviceState",
-		"ActiveChannels", "Contacts", "Aor", "Transport", "Auths", "OutboundAuths", "ObjectType"}},
-	// SIPpeers
-	"peerentry": {2, []string{"ObjectName", "Status",
-		"IPaddress", "IPport", "Dynamic", "Description", "Forcerport", "Comedia", "ACL",
-		"AutoForcerport", "AutoComedia", "VideoSupport", "TextSupport", "RealtimeDevice",
-		"Accountcode", "ChanObjectType", "Channeltype"}},
-}
+// says the same in a narrower column. They are built on first use: most
+// commands print no event list.
+var listOrders = sync.OnceValue(func() map[string]listOrder {
+	return map[string]listOrder{
+		// CoreShowChannels; before 12 Asterisk says Extension, BridgedChannel,
+		// BridgedUniqueID.
+		"coreshowchannel": {2, []string{"Channel", "ChannelState",
+			"CallerIDNum", "Application", "Duration", "ApplicationData", "CallerIDName",
+			"BridgeId", "BridgedChannel", "ConnectedLineNum", "ConnectedLineName",
+			"Exten", "Extension", "Context", "Priority", "ChannelStateDesc",
+			"AccountCode", "Language", "Linkedid", "Uniqueid", "BridgedUniqueID"}},
+		// Status; 1.4 says State, Link and Account, 1.8 BridgedChannel.
+		"status": {3, []string{"Channel", "ChannelState", "State",
+			"CallerIDNum", "Application", "Seconds", "Data", "CallerIDName",
+			"BridgeID", "BridgedChannel", "Link", "ConnectedLineNum", "ConnectedLineName",
+			"Exten", "Extension", "Context", "Priority", "Type", "DNID",
+			"EffectiveConnectedLineNum", "EffectiveConnectedLineName", "TimeToHangup",
+			"ChannelStateDesc", "Nativeformats", "Readformat", "Writeformat",
+			"Readtrans", "Writetrans", "Callgroup", "Pickupgroup",
+			"AccountCode", "Account", "Language", "Linkedid", "Uniqueid", "BridgedUniqueid"}},
+		// QueueStatus; old versions send no Name, only Location.
+		"queuemember": {3, []string{"Queue", "Name", "Status",
+			"Paused", "InCall", "CallsTaken", "Location", "Penalty", "PausedReason",
+			"LastCall", "Membership", "Wrapuptime", "LoginTime", "LastPause", "StateInterface"}},
+		"queueentry": {3, []string{"Queue", "Position", "Channel",
+			"Wait", "CallerIDNum", "CallerIDName", "ConnectedLineNum", "ConnectedLineName",
+			"Priority", "Uniqueid"}},
+		"queueparams": {1, []string{"Queue",
+			"Calls", "Holdtime", "TalkTime", "Completed", "Abandoned", "Strategy",
+			"ServiceLevel", "ServicelevelPerf", "ServicelevelPerf2", "Max", "Weight"}},
+		"queuesummary": {1, []string{"Queue",
+			"LoggedIn", "Available", "Callers", "HoldTime", "TalkTime", "LongestHoldTime"}},
+		// PJSIPShowEndpoints
+		"endpointlist": {2, []string{"ObjectName", "DeviceState",
+			"ActiveChannels", "Contacts", "Aor", "Transport", "Auths", "OutboundAuths", "ObjectType"}},
+		// SIPpeers
+		"peerentry": {2, []string{"ObjectName", "Status",
+			"IPaddress", "IPport", "Dynamic", "Description", "Forcerport", "Comedia", "ACL",
+			"AutoForcerport", "AutoComedia", "VideoSupport", "TextSupport", "RealtimeDevice",
+			"Accountcode", "ChanObjectType", "Channeltype"}},
+	}
+})
 
 // lowValue reports whether col, when no listOrder names it, ranks after the
 // other such columns: ids (Uniqueid, Linkedid, BridgeId, DestUniqueid...;
@@ -348,7 +352,7 @@ func rankColumns(t *table) (rank []int, keys int) {
 		}
 		return -1
 	}
-	lo, ok := listOrders[asciiLower(t.event)]
+	lo, ok := listOrders()[asciiLower(t.event)]
 	if t.order != nil {
 		lo, ok = *t.order, true
 	}
