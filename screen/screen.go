@@ -155,8 +155,9 @@ func (s *Screen) Inject(ev Event) {
 	}
 }
 
-// Resize gives the screen a new size, keeping the cells that fit, and
-// sends a KeyResize event, as a terminal window resized does.
+// Resize gives the screen a new size, keeping the cells that fit (the next
+// Show clears the terminal and writes every cell), and sends a KeyResize
+// event, as a terminal window resized does.
 func (s *Screen) Resize(w, h int) {
 	s.mu.Lock()
 	s.resize(w, h)

@@ -13,8 +13,7 @@ import (
 // to end the view.
 func (l *loop) event(ev screen.Event) error {
 	if ev.Key == screen.KeyResize {
-		l.scr.Sync()
-		return nil
+		return nil // the screen repaints all of itself at the next Show
 	}
 	return l.key(ev)
 }
