@@ -206,11 +206,14 @@ func (r *Renderer) appendRecord(b []byte, cells []string) []byte {
 		}
 		return append(b, '\n')
 	}
-	w := &appendWriter{b: b}
-	cw := csv.NewWriter(w)
-	cw.Write(cells) // an appendWriter does not fail
-	cw.Flush()
-	return w.b
+	if r.csvW == nil {
+		r.csvW = csv.NewWriter(&r.csvOut)
+	}
+	r.csvOut.b = b
+	r.csvW.Write(cells) // an appendWriter does not fail
+	r.csvW.Flush()
+	b, r.csvOut.b = r.csvOut.b, nil
+	return b
 }
 
 var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)

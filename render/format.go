@@ -10,6 +10,7 @@
 package render
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
@@ -131,6 +132,8 @@ type Renderer struct {
 
 	streamCols []string // csv and tsv: a stream's columns, from its first message
 	cells      []string // csv and tsv: reused row
+	csvOut     appendWriter
+	csvW       *csv.Writer // csv: writes rows into csvOut, made on first use
 
 	prefix     string       // text: what SourcedMessage puts before each line of a block
 	sourceHdrs []ami.Header // reused scratch for SourcedMessage
