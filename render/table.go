@@ -352,9 +352,12 @@ func rankColumns(t *table) (rank []int, keys int) {
 		}
 		return -1
 	}
-	lo, ok := listOrders()[asciiLower(t.event)]
-	if t.order != nil {
-		lo, ok = *t.order, true
+	var lo listOrder
+	ok := t.order != nil
+	if ok {
+		lo = *t.order
+	} else {
+		lo, ok = listOrders()[asciiLower(t.event)]
 	}
 	if ok {
 		for _, name := range lo.names[:lo.key] {
