@@ -111,7 +111,7 @@ func frame(s *snapshot, st *uiState, w, h int) frameResult {
 	lines := make([]line, 0, h)
 	lines = append(lines, line{titleLine(s, w), styleTitle})
 	if st.down != "" {
-		lines = append(lines, line{fit("DISCONNECTED: "+st.down, w), styleBanner})
+		lines = append(lines, line{fit("DISCONNECTED: "+clean(st.down), w), styleBanner})
 	}
 	body := h - len(lines) - 1 // the footer takes the last line
 
@@ -299,15 +299,17 @@ func emptyNote(st *uiState, none string) string {
 }
 
 // footer is the last line: the question awaiting y or n, the filter being
-// typed, a note about the last action, or the keys.
+// typed, a note about the last action, or the keys. The text is cleaned
+// here, where it is measured: notes carry server text (Asterisk's error
+// messages, a channel's name).
 func footer(st *uiState, selected *row, w int) string {
 	switch {
 	case st.prompt != "":
-		return fit(st.prompt+" [y/N] ", w)
+		return fit(clean(st.prompt)+" [y/N] ", w)
 	case st.editing:
-		return fit("/"+st.filter, w)
+		return fit("/"+clean(st.filter), w)
 	case st.message != "":
-		return fit(st.message, w)
+		return fit(clean(st.message), w)
 	}
 	keys := "q quit  / filter  Tab pane  arrows select"
 	if selected != nil {

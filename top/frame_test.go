@@ -239,6 +239,23 @@ func TestCleanEscapesControls(t *testing.T) {
 	}
 }
 
+// Server text in the footer and the banner (an error message from
+// Asterisk) is cleaned where it is measured: drawn, it takes the columns it
+// was fitted to, and what follows the controls is kept.
+func TestFooterAndBannerCleanServerText(t *testing.T) {
+	msg := "hang up x: Asterisk said: caf\u00e9\a\a\a\a\a\a nope"
+	for _, st := range []uiState{{message: msg}, {prompt: msg}} {
+		got := footer(&st, nil, 100)
+		if strings.ContainsAny(got, "\a") || !strings.Contains(got, "nope") || width(got) > 100 {
+			t.Errorf("footer %q (%d columns)", got, width(got))
+		}
+	}
+	res := frame(&snapshot{now: t0, target: "t"}, &uiState{down: msg}, 100, 10)
+	if b := res.lines[1].text; strings.ContainsAny(b, "\a") || !strings.Contains(b, "nope") {
+		t.Errorf("banner %q", b)
+	}
+}
+
 // manyChannels is a snapshot of n bridged PJSIP channels, for the
 // benchmark and the scrolling test.
 func manyChannels(n int, now time.Time) *snapshot {

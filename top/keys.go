@@ -108,7 +108,7 @@ func (l *loop) hangup() {
 		return
 	}
 	name := r.channel
-	l.ask("hang up "+clean(name)+"?", func() {
+	l.ask("hang up "+name+"?", func() {
 		l.send(ami.NewAction("Hangup", "Channel", name), "hang up "+name, "hung up "+name)
 	})
 }
@@ -127,7 +127,7 @@ func (l *loop) pause() {
 	}
 	what := fmt.Sprintf("%s %s in %s", verb, r.iface, r.queue)
 	a := ami.NewAction("QueuePause", "Interface", r.iface, "Queue", r.queue, "Paused", strconv.FormatBool(!r.paused))
-	l.ask(clean(what)+"?", func() {
+	l.ask(what+"?", func() {
 		l.send(a, what, fmt.Sprintf("%s %s in %s", did, r.iface, r.queue))
 	})
 }
@@ -151,17 +151,17 @@ func (l *loop) send(a *ami.Message, what, note string) {
 		return
 	}
 	if err := ami.ValidateMessage(a); err != nil {
-		l.st.message = clean(what + ": " + err.Error())
+		l.st.message = what + ": " + err.Error()
 		return
 	}
-	l.st.message = clean(what) + "…"
+	l.st.message = what + "…"
 	timeout := l.cfg.Timeout
 	go func() {
 		ctx, cancel := context.WithTimeout(l.ctx, timeout)
 		defer cancel()
-		d := done{note: clean(note)}
+		d := done{note: note}
 		if _, err := s.Send(ctx, a); err != nil {
-			d.err = fmt.Errorf("%s: %s", clean(what), clean(err.Error()))
+			d.err = fmt.Errorf("%s: %w", what, err)
 		}
 		select {
 		case l.actions <- d:
