@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/events.sh [EVENTS] — `amsh events -o json` fed by bench/replay, which streams the corpus'
-# events right after the login as fast as amsh reads them. Three cases:
+# events right after the login as fast as amsh reads them. Five cases:
 #   flat-out  `--count EVENTS | wc -l`, the server as fast as amsh reads: events/s; amsh reads faster
 #             than it renders, so the buffer grows until --buffer stops it (exit 5, loudly)
 #   300k/s    the same with the server paced at 300,000 events/s (RATE): two sizes, RSS must not grow

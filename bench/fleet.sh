@@ -2,7 +2,7 @@
 # bench/fleet.sh [RUNS] — one command on 1, 10 and 50 PBXes: `amsh -p GROUP command core show
 # channels` against bench/fleetsrv, 50 fake Asterisks on ports FLEET_PORT.. (25200..; the sandbox's instances use 15038, 15138, ...), each reply
 # after DELAY (20ms) on the first rising to DELAY+SPREAD (30ms) on the last, so a fleet's slowest
-# PBX is its last. Each fleet is compared with its slowest PBX alone (SPEC's target: under 2x).
+# PBX is its last. Each fleet is compared with its slowest PBX alone (target, README: under 2x).
 # Runs are interleaved (bench/oneshot): median and p90 wall time, peak RSS of amsh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/top.sh [CHANNELS] [WINDOW] — amsh top with many live channels (SPEC: a redraw under 30 ms,
+# bench/top.sh [CHANNELS] [WINDOW] — amsh top with many live channels (targets, README: a redraw under 30 ms,
 # an idle screen under 2% of a core, with 10,000 channels).
 #   redraw   go test -bench RedrawTerminal10k ./top: one redraw (the model's snapshot, the frame,
 #            the screen's escape sequences to a counting writer) with 10,000 channels at 80x24 and

@@ -103,7 +103,6 @@ func (s *Screen) readKeys(tty *os.File, done chan<- struct{}) {
 				s.Inject(ev)
 			}
 		}
-		pending = append([]byte(nil), pending...) // off buf, which the next Read fills
 	}
 }
 

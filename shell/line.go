@@ -15,7 +15,7 @@ import (
 type kind int
 
 const (
-	kindBuiltin    kind = iota // help, events on|off|filter, exit, quit
+	kindBuiltin    kind = iota // help, events on|off|filter, watch, use, exit, quit
 	kindSubcommand             // hangup PJSIP/ep1-0001: an amsh subcommand
 	kindCLI                    // !core show channels: a CLI command
 	kindAction                 // Setvar Channel=... Variable=x Value=1

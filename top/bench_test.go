@@ -16,7 +16,8 @@ import (
 
 // BenchmarkRedraw10kChannels is one redraw of top with 10,000 live channels
 // at 200x50: frame over the snapshot, then the cells put on a
-// screen that writes to io.Discard and shown. SPEC's target is under 30 ms.
+// screen that writes to io.Discard and shown. The target (README,
+// Benchmarks) is under 30 ms.
 func BenchmarkRedraw10kChannels(b *testing.B) {
 	benchRedraw(b, "")
 }

@@ -129,7 +129,7 @@ func queueList(a *amitest.Action) string {
 		"Event: QueueStatusComplete\nActionID: " + id + "\nEventList: Complete\nListItems: 2\n\n"
 }
 
-// Keys on a SimulationScreen against a scripted server: the refresh and an
+// Keys on a test screen (screen.New) against a scripted server: the refresh and an
 // event fill the panes, / filters, arrows select, h asks and sends Hangup
 // for the selected channel only after y, Tab and p pause the selected
 // member, q logs off.

@@ -52,9 +52,9 @@ func TestTopSandbox(t *testing.T) {
 	}
 	key(sim, '/', num, screen.KeyEnter)
 	// Both halves of both calls. The ;2 halves run the dialplan (Wait(3600),
-	// from Newexten); a ;1 half shows AppDial2 until a refresh lists its
-	// Wait(600), since Asterisk sends no event when an originated channel
-	// starts its application, so that column is not checked here.
+	// from Newexten); a ;1 half gets no Newexten when it starts its
+	// application, which reaches the model from the OriginateResponse or the
+	// next refresh, so that column is not checked here.
 	waitScreen(t, sim, "both calls", func(sc shot) bool {
 		n := 0
 		for _, l := range sc.lines {
