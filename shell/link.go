@@ -42,19 +42,12 @@ func (l *link) transition(fn func()) {
 	l.mu.Unlock()
 }
 
-// setUp makes s the live session unless the shell is closing; then it
-// reports false and the caller must close s. Checking and setting under one
-// lock leaves no gap for close() to miss a session being installed.
+// setUp makes s, redialled after the link went down, the live session
+// unless the shell is closing; then it reports false and the caller must
+// close s. It is replace with no session to hand back: the link is down.
 func (l *link) setUp(s *ami.Session) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closing {
-		return false
-	}
-	l.cur, l.last = s, nil
-	close(l.changed)
-	l.changed = make(chan struct{})
-	return true
+	_, ok := l.replace(s)
+	return ok
 }
 func (l *link) setDown(err error)  { l.transition(func() { l.cur, l.last = nil, err }) }
 func (l *link) setFatal(err error) { l.transition(func() { l.cur, l.fatal = nil, err }) }
@@ -155,7 +148,8 @@ func (l *link) address() string {
 // replace makes s the live session in place of the current one (`use`
 // moved the shell to another PBX), which it returns for the caller to log
 // off. A link that had given up is live again. It reports false when the
-// shell is closing; then the caller must close s.
+// shell is closing; then the caller must close s. Checking and setting under
+// one lock leaves no gap for close() to miss a session being installed.
 func (l *link) replace(s *ami.Session) (old *ami.Session, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -134,13 +134,7 @@ func New(ctx context.Context, opts Options) (*Shell, error) {
 	if opts.ErrOut == nil {
 		opts.ErrOut = io.Discard
 	}
-	cfg := opts.Session
-	if cfg.Keepalive == 0 {
-		cfg.Keepalive = keepalive
-	}
-	if cfg.DialTimeout <= 0 {
-		cfg.DialTimeout = opts.Timeout
-	}
+	cfg := sessionDefaults(opts.Session, opts.Timeout)
 	s, err := ami.Dial(ctx, cfg)
 	if err != nil {
 		return nil, err

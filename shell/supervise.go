@@ -70,11 +70,29 @@ func (sh *Shell) supervise(ctx context.Context, cfg ami.Config) {
 		}
 		sh.updatePrompt()
 		sh.prn.note("reconnected to %s (%s)", ns.Addr(), ns.Banner())
-		select {
-		case sh.again <- struct{}{}:
-		default:
-		}
+		sh.refreshSoon()
 	}
+}
+
+// refreshSoon asks the completion fetcher for a refresh now, unless one is
+// already asked for.
+func (sh *Shell) refreshSoon() {
+	select {
+	case sh.again <- struct{}{}:
+	default:
+	}
+}
+
+// sessionDefaults fills in what the shell's sessions get unless the
+// config says otherwise: the keepalive, and timeout as the dial timeout.
+func sessionDefaults(cfg ami.Config, timeout time.Duration) ami.Config {
+	if cfg.Keepalive == 0 {
+		cfg.Keepalive = keepalive
+	}
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = timeout
+	}
+	return cfg
 }
 
 // redial dials until it gets a session, like ami.Redial, but a command

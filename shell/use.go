@@ -113,12 +113,7 @@ func (sh *Shell) currentLabel() string {
 // completion snapshot forgets the old PBX's values and refreshes, and the
 // old session is logged off.
 func (sh *Shell) moveSession(ctx context.Context, primary string, cfg ami.Config) error {
-	if cfg.Keepalive == 0 {
-		cfg.Keepalive = keepalive
-	}
-	if cfg.DialTimeout <= 0 {
-		cfg.DialTimeout = sh.opts.Timeout
-	}
+	cfg = sessionDefaults(cfg, sh.opts.Timeout)
 	ns, err := ami.Dial(ctx, cfg)
 	if err != nil {
 		return err
@@ -139,10 +134,7 @@ func (sh *Shell) moveSession(ctx context.Context, primary string, cfg ami.Config
 		sh.store.Update(func(s *completion.Snapshot) *completion.Snapshot {
 			return &completion.Snapshot{Commands: s.Commands, Profiles: s.Profiles, Groups: s.Groups}
 		})
-		select {
-		case sh.again <- struct{}{}:
-		default:
-		}
+		sh.refreshSoon()
 		sh.con.line(fmt.Sprintf("connected to %s, %s", describe(primary, ns.Addr()), render.TerminalSafe(ns.Banner())))
 	}
 	if old != nil {
