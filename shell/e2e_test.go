@@ -83,7 +83,7 @@ func TestTerminalSession(t *testing.T) {
 	sb := sandboxtest.Get(t)
 	bin := sandboxtest.BuildAmsh(t)
 	state := t.TempDir()
-	c := exec.Command(bin, "--config", filepath.Join(sb.Dir, "profiles.yaml"))
+	c := exec.Command(bin, "--config", sb.Profiles())
 	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TERM=xterm", "XDG_STATE_HOME=" + state}
 	scr := &screen{}
 	p := ptytest.Start(t, c, 40, 160, scr, func() { t.Logf("whole screen:\n%s", tail(scr.text(0), 6000)) })
