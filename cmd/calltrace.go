@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/render"
@@ -270,6 +271,9 @@ func (tr *callTracker) add(uid string) {
 // call when its Linkedid is the call's; one of the call's channels that
 // moved to another Linkedid brings that Linkedid in.
 func (tr *callTracker) observe(m *ami.Message) (mine, done bool) {
+	if !tr.mayBeMine(m) {
+		return false, false // most events: no allocation for them
+	}
 	type party struct{ uid, lid string }
 	parties := map[string]*party{}
 	// of returns the party whose headers start with prefix.
@@ -317,6 +321,41 @@ func (tr *callTracker) observe(m *ami.Message) (mine, done bool) {
 		return true, len(tr.live) == 0
 	}
 	return true, false
+}
+
+// mayBeMine is observe's test of whether m belongs to the call, without its
+// allocations: false means observe would find m is not the call's. A header
+// name that is not ASCII is left to observe (strings.ToLower may change its
+// length); one that does not end in d or D is neither a Linkedid nor a
+// Uniqueid, whatever it holds (no other rune lower-cases to d).
+func (tr *callTracker) mayBeMine(m *ami.Message) bool {
+	for _, h := range m.Headers {
+		k := h.Key
+		if k == "" || k[len(k)-1]|0x20 != 'd' {
+			continue
+		}
+		for i := range len(k) {
+			if k[i] >= utf8.RuneSelf {
+				return true
+			}
+		}
+		switch {
+		case hasSuffixFold(k, "linkedid"):
+			if tr.ids[h.Value] {
+				return true
+			}
+		case hasSuffixFold(k, "uniqueid") && !(len(k) >= len("bridge") && strings.EqualFold(k[:len("bridge")], "bridge")):
+			if tr.live[h.Value] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasSuffixFold is strings.HasSuffix ignoring ASCII case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // timeline writes the text form of a trace: one line an event.

@@ -69,6 +69,40 @@ func TestCallTracker(t *testing.T) {
 	}
 }
 
+// BenchmarkObserve: trace logs in with every event on, so each event on the
+// server goes through observe; most are about other calls (unrelated), a
+// 17-header event with the channel snapshot. mine is one of the call's.
+func BenchmarkObserve(b *testing.B) {
+	snapshot := func(event, uid string) *ami.Message {
+		return traceEvent(event, "Privilege", "dialplan,all", "Channel", "PJSIP/x-00000009", "ChannelState", "6",
+			"ChannelStateDesc", "Up", "CallerIDNum", "200", "CallerIDName", "Bob", "ConnectedLineNum", "100",
+			"ConnectedLineName", "Alice", "Language", "en", "AccountCode", "", "Context", "from-internal",
+			"Exten", "300", "Priority", "2", "Uniqueid", uid, "Linkedid", uid, "Application", "Playback")
+	}
+	listing := []*ami.Message{traceEvent("CoreShowChannel", "Channel", "PJSIP/a-1", "Uniqueid", "100.1", "Linkedid", "100.1")}
+	for _, tc := range []struct {
+		name string
+		ev   *ami.Message
+		mine bool
+	}{
+		{"unrelated", snapshot("Newexten", "200.1"), false},
+		{"mine", snapshot("Newexten", "100.1"), true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			tr, err := newCallTracker(listing, "PJSIP/a-1", "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if mine, _ := tr.observe(tc.ev); mine != tc.mine {
+					b.Fatalf("mine %v", mine)
+				}
+			}
+		})
+	}
+}
+
 func TestTimeline(t *testing.T) {
 	var b bytes.Buffer
 	tl := &timeline{w: &b}
