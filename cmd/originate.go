@@ -162,7 +162,7 @@ func originateRun(ctx context.Context, opts *OriginateOptions) error {
 			return opts.Renderer().Result(res)
 		}
 		var (
-			hangups = &hangupLog{}
+			hangups = hangupLog{}
 			keep    func(*ami.Message)
 		)
 		if opts.UntilHangup {

@@ -24,21 +24,14 @@ func originateWasAnswered(ev *ami.Message) bool {
 
 // hangupLog keeps the Hangup events that arrive while originate waits for
 // its OriginateResponse: a call that ends right at its answer can hang up
-// before Asterisk reports the answer.
-type hangupLog struct {
-	byUniqueid map[string]*ami.Message
-	at         map[string]time.Time // when each arrived
-}
+// before Asterisk reports the answer. They are by Uniqueid.
+type hangupLog map[string]*ami.Message
 
-func (h *hangupLog) keep(m *ami.Message) {
+func (h hangupLog) keep(m *ami.Message) {
 	if !strings.EqualFold(m.Event(), "Hangup") || m.Get("Uniqueid") == "" {
 		return
 	}
-	if h.byUniqueid == nil {
-		h.byUniqueid, h.at = map[string]*ami.Message{}, map[string]time.Time{}
-	}
-	h.byUniqueid[m.Get("Uniqueid")] = m
-	h.at[m.Get("Uniqueid")] = time.Now()
+	h[m.Get("Uniqueid")] = m
 }
 
 // hangupCheckEvery is how often --until-hangup, once its subscription has
@@ -50,7 +43,7 @@ const hangupCheckEvery = 5 * time.Second
 // Hangup of the answered channel (by Uniqueid), then the answer, the hangup
 // cause and the talk time are printed. A call not answered is reported as
 // --wait reports it.
-func (o *OriginateOptions) followToHangup(ctx context.Context, s *ami.Session, sub *ami.Subscription, res *ami.Result, answer *ami.Message, early *hangupLog) error {
+func (o *OriginateOptions) followToHangup(ctx context.Context, s *ami.Session, sub *ami.Subscription, res *ami.Result, answer *ami.Message, early hangupLog) error {
 	if !originateWasAnswered(answer) {
 		return o.report(res, answer)
 	}
@@ -62,7 +55,7 @@ func (o *OriginateOptions) followToHangup(ctx context.Context, s *ami.Session, s
 	if o.Note != nil {
 		o.Note("answered: %s; following it until it hangs up", channel)
 	}
-	hangup, hungUpAt := early.byUniqueid[uid], early.at[uid]
+	hangup, hungUpAt := early[uid], answeredAt // an early Hangup: no talk time
 	tick := time.NewTicker(hangupCheckEvery)
 	defer tick.Stop()
 	for hangup == nil {
@@ -83,7 +76,7 @@ func (o *OriginateOptions) followToHangup(ctx context.Context, s *ami.Session, s
 				continue
 			}
 			if _, err := o.Send(ctx, s, ami.NewAction("Status", "Channel", channel)); err != nil {
-				if isActionError(err) {
+				if asteriskSaidError(err) {
 					// Gone, and its Hangup was among the dropped events.
 					hangup, hungUpAt = ami.NewEvent("Hangup", "Channel", channel, "Uniqueid", uid), time.Now()
 					continue
@@ -102,7 +95,7 @@ func (o *OriginateOptions) followToHangup(ctx context.Context, s *ami.Session, s
 			talk = h.Sub(a)
 		}
 	}
-	talk = max(talk, 0).Round(10 * time.Millisecond) // an early Hangup arrived before the answer
+	talk = max(talk, 0).Round(10 * time.Millisecond) // an early Hangup's EventTV is before the answer's
 	cause := hangup.Get("Cause")
 	if meaning, ok := render.Decode("Hangup", "Cause", cause); ok {
 		cause += " (" + meaning + ")"
@@ -121,11 +114,6 @@ func (o *OriginateOptions) followToHangup(ctx context.Context, s *ami.Session, s
 		{"Cause", cause},
 		{"TalkTime", talk.String()},
 	})
-}
-
-func isActionError(err error) bool {
-	var ae *ami.ActionError
-	return errors.As(err, &ae)
 }
 
 // eventTV is when Asterisk sent m, from its EventTV header (millisecond
