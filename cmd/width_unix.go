@@ -2,16 +2,11 @@
 
 package cmd
 
-import (
-	"os"
-
-	"golang.org/x/sys/unix"
-)
+import "os"
 
 func terminalWidth(f *os.File) int {
-	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
-	if err != nil || ws.Col == 0 {
-		return 80
+	if cols, _, _ := terminalSize(f); cols != 0 {
+		return cols
 	}
-	return int(ws.Col)
+	return 80
 }
