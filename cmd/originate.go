@@ -57,11 +57,16 @@ const originateDefaultRing = 30 * time.Second
 
 const originateAnswered = 4 // AST_CONTROL_ANSWER, OriginateResponse's Reason when answered
 
+// newOriginateOptions is what f gives an Originate, for originate and spy.
+func newOriginateOptions(f *Factory) *OriginateOptions {
+	return &OriginateOptions{Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
+		Confirm: f.Confirm, Note: f.note, Connection: f.Connection}
+}
+
 // NewCmdOriginate is `amsh originate`; runF, when set, runs instead of
 // originateRun.
 func NewCmdOriginate(f *Factory, runF func(*OriginateOptions) error) *cobra.Command {
-	opts := &OriginateOptions{Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession, Send: f.Send,
-		Confirm: f.Confirm, Note: f.note, Connection: f.Connection}
+	opts := newOriginateOptions(f)
 	c := &cobra.Command{
 		Use:   "originate CHANNEL (--exten EXTEN --context CONTEXT [--priority P] | --app APP [--data DATA])",
 		Short: "Place a call: ring CHANNEL, then connect it to an extension or an application",

@@ -19,8 +19,7 @@ type SpyOptions struct {
 
 // NewCmdSpy is `amsh spy`; runF, when set, runs instead of spyRun.
 func NewCmdSpy(f *Factory, runF func(*SpyOptions) error) *cobra.Command {
-	opts := &SpyOptions{Originate: &OriginateOptions{Format: f.format, Renderer: f.Renderer, WithSession: f.WithSession,
-		Send: f.Send, Confirm: f.Confirm, Note: f.note, Connection: f.Connection}}
+	opts := &SpyOptions{Originate: newOriginateOptions(f)}
 	c := &cobra.Command{
 		Use:   "spy CHANNEL --from ENDPOINT [--whisper|--barge] [--wait]",
 		Short: "Listen to a channel's call from an endpoint (ChanSpy)",
