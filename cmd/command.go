@@ -161,11 +161,16 @@ func destructiveCLI(words []string) bool {
 // resolves the connection first, so a bad profile fails before the question.
 func confirmTarget(conn func() (*Connection, error)) (string, error) {
 	c, err := conn()
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", err
-	case c.ProfileName != "":
-		return fmt.Sprintf("profile %s (%s)", c.ProfileName, c.Addr), nil
 	}
-	return c.Addr, nil
+	return targetAddr(c), nil
+}
+
+// targetAddr is confirmTarget's name for c, which top shows too.
+func targetAddr(c *Connection) string {
+	if c.ProfileName != "" {
+		return fmt.Sprintf("profile %s (%s)", c.ProfileName, c.Addr)
+	}
+	return c.Addr
 }

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -79,13 +78,9 @@ func topRun(ctx context.Context, opts *TopOptions) error {
 	if err != nil {
 		return err
 	}
-	target := conn.Addr
-	if conn.ProfileName != "" {
-		target = fmt.Sprintf("profile %s (%s)", conn.ProfileName, conn.Addr)
-	}
 	err = top.Run(ctx, opts.NewScreen, top.Config{
 		Session: cfg,
-		Target:  target,
+		Target:  targetAddr(conn),
 		Confirm: conn.Confirm && !opts.Yes,
 		Color:   opts.Color(),
 		Timeout: conn.Timeout,
