@@ -309,16 +309,7 @@ func sandboxArgs(sb *sandboxtest.Sandbox, args ...string) []string {
 // returns its ;1 channel, hung up when the test ends.
 func sandboxOriginateLong(t *testing.T, sb *sandboxtest.Sandbox) string {
 	t.Helper()
-	r := (&run{Args: sandboxArgs(sb, "-o", "json", "originate", "Local/long@amsh", "--app", "Wait", "--data", "600", "--wait")}).exec(t)
-	if r.Code != 0 {
-		t.Fatalf("originate Local/long@amsh: code %d stderr %q", r.Code, r.Stderr)
-	}
-	m := regexp.MustCompile(`"Channel": "(Local/long@amsh-[0-9a-f]+;1)"`).FindStringSubmatch(r.Stdout)
-	if m == nil {
-		t.Fatalf("no channel in %s", r.Stdout)
-	}
-	t.Cleanup(func() { sb.Rx(t, "channel request hangup "+m[1]) })
-	return m[1]
+	return sandboxOriginate(t, sb, "long")
 }
 
 func TestOriginateSandbox(t *testing.T) {
