@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -151,24 +150,6 @@ func TestNewCmdTrace(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer a test reads while amsh writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // A call traced from before it exists (--linkedid, the ChannelId the
 // originate gives it): answered, blind-transferred into parked, hung up.
 // Every leg shows, and the trace ends with exit 0 at the last hangup.
@@ -177,7 +158,7 @@ func TestTraceSandbox(t *testing.T) {
 	sandboxOperatorDialplan(t, sb)
 	id := fmt.Sprintf("amsh-trace-%d", time.Now().UnixNano())
 
-	var out, errOut lockedBuffer
+	var out, errOut syncBuffer
 	env := map[string]string{}
 	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Getenv: func(k string) string { return env[k] }}
 	f := NewFactory(ios)
