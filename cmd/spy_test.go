@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,7 +53,7 @@ func TestNewCmdSpy(t *testing.T) {
 			t.Errorf("spy %s: %v", tc.argv, err)
 			continue
 		}
-		got := strings.Join([]string{opts.Channel, opts.From, boolWord(opts.Whisper), boolWord(opts.Barge), boolWord(opts.Originate.Wait)}, " ")
+		got := strings.Join([]string{opts.Channel, opts.From, strconv.FormatBool(opts.Whisper), strconv.FormatBool(opts.Barge), strconv.FormatBool(opts.Originate.Wait)}, " ")
 		if got != tc.want || opts.Originate.Send == nil || opts.Originate.Confirm == nil {
 			t.Errorf("spy %s: %s; want %s", tc.argv, got, tc.want)
 		}
@@ -71,13 +72,6 @@ func TestNewCmdSpy(t *testing.T) {
 		_, _, err := tc.opts.chanSpyData()
 		wantUsageError(t, err, tc.want)
 	}
-}
-
-func boolWord(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 func TestSpySandbox(t *testing.T) {
