@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,7 @@ func pingsScript(n int, fail ...int) func(c *amitest.Conn) {
 			if a == nil {
 				return
 			}
-			if i == failing(fail, i) {
+			if slices.Contains(fail, i) {
 				c.Reply(a, "Error", "Message: Ping refused for the test")
 				continue
 			}
@@ -31,15 +32,6 @@ func pingsScript(n int, fail ...int) func(c *amitest.Conn) {
 		}
 		fxBye(c)
 	}
-}
-
-func failing(fail []int, i int) int {
-	for _, f := range fail {
-		if f == i {
-			return i
-		}
-	}
-	return 0
 }
 
 var fxWatchMark = regexp.MustCompile(`(?m)^--- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d) fake$`)
