@@ -76,19 +76,14 @@ func dispatchFleet(ctx context.Context, f *Factory, sel *fleetSelection, args []
 	if fleetOnce[top] {
 		return c.RunE(c, pos)
 	}
-	if err := fleetRefusal(c); err != nil {
+	lf.Shared = nil // the shell's session is the first target's only
+	lf.args = args
+	// The same checks and run as `amsh -p a,b LINE`; the file's warnings
+	// were printed at `use`.
+	if err := lf.fleetRun(c, sel.names, sel.file, false); err != nil || lf.stream == nil {
 		return err
 	}
-	lf.Shared = nil // the shell's session is the first target's only
-	if top == "events" {
-		ios := *lf.IO
-		ios.ErrOut = &lockedWriter{w: ios.ErrOut}
-		*lf.IO = ios // the line's own streams: the events command holds them
-		lf.stream = sel
-		return c.RunE(c, pos)
-	}
-	lf.args = args
-	return lf.runFleet(ctx, sel.names, sel.file)
+	return c.RunE(c, pos) // events, over the targets fleetRun set
 }
 
 // CommandNames lists the subcommands a REPL line may start with.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -66,14 +65,13 @@ func (f *Factory) eventsFleet() *EventsFleet {
 	}
 	fl := &EventsFleet{Parallel: f.Global.Parallel, ErrPrefix: f.IO.errorPrefix(f.Global.Color)}
 	for _, name := range sel.names {
-		// No stdin and no secret prompt: several targets cannot share the
-		// keyboard. What the target writes on stderr itself (--trace, a
-		// warning) goes to the shared, locked, stderr a line at a time after
-		// "NAME: ", as a one-shot command's over several profiles does.
-		ios := *f.IO
-		ios.In, ios.InTTY = strings.NewReader(""), false
+		// No stdin and no secret prompt (targetIO). What the target writes
+		// on stderr itself (--trace, a warning) goes to the shared, locked,
+		// stderr a line at a time after "NAME: ", as a one-shot command's
+		// over several profiles does.
+		ios := targetIO(f.IO)
 		ios.ErrOut = &prefixWriter{prefix: name + ": ", w: f.IO.ErrOut}
-		tf := &Factory{IO: &ios, Global: f.Global, pin: &fleetPin{name: name, file: sel.file}}
+		tf := &Factory{IO: ios, Global: f.Global, pin: &fleetPin{name: name, file: sel.file}}
 		fl.Targets = append(fl.Targets, EventsTarget{Name: name, Connection: tf.Connection, SessionConfig: tf.sessionConfig})
 	}
 	return fl

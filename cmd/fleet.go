@@ -100,14 +100,24 @@ func (f *Factory) fleet(c *cobra.Command) error {
 		f.preloaded = file // -p NAME: the command's run reads no second copy
 		return nil
 	}
-	refusal := fleetRefusal(c)
-	if len(names) == 1 && (!f.Global.Merge || refusal != nil || top == "events") {
+	if len(names) == 1 && (!f.Global.Merge || top == "events" || fleetRefusal(c) != nil) {
 		f.Global.Profile = names[0] // a glob or group of one: that profile, as -p NAME
 		f.preloaded = file
 		return nil
 	}
-	if refusal != nil {
-		return refusal
+	return f.fleetRun(c, names, file, true)
+}
+
+// fleetRun runs c on names, the targets once they are known: those of -p
+// or --all on the command line (from fleet), or of `use` in the shell
+// (dispatchFleet). It refuses what cannot run on several profiles and
+// checks --host and --parallel; warn prints the profiles file's warnings
+// (the shell printed them at `use`). events only gets its targets set on f
+// and returns nil: the caller then runs c, which merges their streams
+// (events_fleet.go). Any other command runs on every target (runFleet).
+func (f *Factory) fleetRun(c *cobra.Command, names []string, file *profile.File, warn bool) error {
+	if err := fleetRefusal(c); err != nil {
+		return err
 	}
 	if firstNonEmpty(f.Global.Host, f.env("AMSH_HOST")) != "" {
 		return usageErrorf("--host ($AMSH_HOST) names one server; it cannot go with %d profiles", len(names))
@@ -115,19 +125,21 @@ func (f *Factory) fleet(c *cobra.Command) error {
 	if f.Global.Parallel < 1 {
 		return usageErrorf("--parallel %d: want at least 1", f.Global.Parallel)
 	}
-	if top == "events" {
-		// One command merging the targets' streams (events_fleet.go); --jq
-		// applies to each line, as for one profile. Its goroutines share
-		// stderr.
+	events := topName(c) == "events"
+	if !events && f.args == nil {
+		return usageErrorf("several profiles are for the command line and the shell's use")
+	}
+	if warn {
 		for _, w := range file.Warnings() {
 			fmt.Fprintln(f.IO.ErrOut, w)
 		}
+	}
+	if events {
+		// One command merging the targets' streams; --jq applies to each
+		// line, as for one profile. Its goroutines share stderr.
 		f.IO.ErrOut = &lockedWriter{w: f.IO.ErrOut}
 		f.stream = &fleetSelection{names: names, file: file}
 		return nil
-	}
-	if f.args == nil {
-		return usageErrorf("several profiles are for the command line and the shell's use")
 	}
 	return f.runFleet(c.Context(), names, file)
 }
@@ -219,9 +231,6 @@ func (f *Factory) runFleet(ctx context.Context, names []string, file *profile.Fi
 		// profiles' results are always merged with a Profile column.
 		f.Global.Merge = true
 	}
-	for _, w := range file.Warnings() {
-		fmt.Fprintln(f.IO.ErrOut, w)
-	}
 	ask := !f.Global.Yes && f.IO.InTTY && f.IO.ErrTTY
 	confirmed := false
 	if ask {
@@ -273,10 +282,9 @@ func (f *Factory) runFleet(ctx context.Context, names []string, file *profile.Fi
 // The copy has no stdin and no secret prompt: several targets cannot share
 // the keyboard. Its stdout and stderr are out and errOut.
 func (f *Factory) runTarget(ctx context.Context, pin *fleetPin, out, errOut io.Writer) error {
-	ios := *f.IO
-	ios.In, ios.InTTY = strings.NewReader(""), false
+	ios := targetIO(f.IO)
 	ios.Out, ios.ErrOut = out, errOut
-	tf := &Factory{IO: &ios, pin: pin, args: f.args}
+	tf := &Factory{IO: ios, pin: pin, args: f.args}
 	root := rootFor(tf, f.args)
 	// The global flags start from f's: the same as args give on the
 	// command line; in the shell, the shell's own with the line's on top.
@@ -287,6 +295,14 @@ func (f *Factory) runTarget(ctx context.Context, pin *fleetPin, out, errOut io.W
 		err = context.Canceled // as Run does
 	}
 	return err
+}
+
+// targetIO is a copy of ios for one target of several: no stdin, and so
+// no secret prompt, as several targets cannot share the keyboard.
+func targetIO(ios *IOStreams) *IOStreams {
+	t := *ios
+	t.In, t.InTTY = strings.NewReader(""), false
+	return &t
 }
 
 // fleetQuestion is the one question asked for all targets, "" when none of

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amsh/amsh/internal/amitest"
 )
@@ -81,5 +82,28 @@ func TestShellUseDelimited(t *testing.T) {
 	want := "profile,response.ping\nb,Pong\nc,Pong\n"
 	if r.Code != 0 || !strings.HasSuffix(r.Stdout, want) || strings.Contains(r.Stdout, "==") {
 		t.Errorf("exit %d stderr %q stdout:\n%s\nwant it to end %q", r.Code, r.Stderr, r.Stdout, want)
+	}
+}
+
+// TestShellUseFleetUsage: after `use b,c` a line is checked as `amsh -p
+// b,c LINE` is: --parallel below 1 and --host (one server for several
+// profiles) are usage errors, and nothing is dialled for them.
+func TestShellUseFleetUsage(t *testing.T) {
+	a := amitest.New(t, shellSession)
+	b := amitest.NewParallel(t, 1, sessionOrPing(t))
+	host := amitest.New(t, fxNeverDialed)
+	cfg := fleetProfiles(t, []string{"a", "b", "c"}, map[string]string{"a": a.Addr(), "b": b.Addr(), "c": amitest.ClosedAddr(t)}, "")
+	r := &run{Args: []string{"--config", cfg, "-p", "a", "shell"}, Stdin: "use b,c\nping --host " + host.Addr() + "\nping --parallel 0\n"}
+	done := make(chan struct{})
+	go func() { r.exec(t); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the shell did not finish in 10s")
+	}
+	want := "amsh: --host ($AMSH_HOST) names one server; it cannot go with 2 profiles\n" +
+		"amsh: --parallel 0: want at least 1\n"
+	if r.Code != ExitUsage || r.Stderr != want {
+		t.Errorf("exit %d stderr %q stdout:\n%s\nwant exit %d stderr %q", r.Code, r.Stderr, r.Stdout, ExitUsage, want)
 	}
 }
