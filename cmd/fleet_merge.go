@@ -55,7 +55,8 @@ func (m *fleetMerge) add(name string, out []byte) {
 	vals, err := jsonValues(out)
 	if err != nil {
 		for line := range strings.Lines(string(out)) {
-			m.recs = append(m.recs, mergedRecord{name, []jsonField{{"Output", appendJSONString(nil, strings.TrimSuffix(line, "\n"))}}})
+			v, _ := appendJSON(nil, strings.TrimSuffix(line, "\n"))
+			m.recs = append(m.recs, mergedRecord{name, []jsonField{{"Output", v}}})
 		}
 		return
 	}
@@ -93,7 +94,8 @@ func jsonRecords(v json.RawMessage) [][]jsonField {
 			json.Unmarshal(out, &lines)
 			var recs [][]jsonField
 			for _, l := range lines {
-				recs = append(recs, []jsonField{{"Output", appendJSONString(nil, l)}})
+				v, _ := appendJSON(nil, l)
+				recs = append(recs, []jsonField{{"Output", v}})
 			}
 			return recs
 		}
@@ -211,10 +213,10 @@ func (m *fleetMerge) writeJSON(f *Factory) error {
 			b = append(b, ',')
 		}
 		b = append(b, `{"`+mergeKey+`":`...)
-		b = appendJSONString(b, rec.profile)
+		b, _ = appendJSON(b, rec.profile)
 		for _, fl := range rec.fields {
 			b = append(b, ',')
-			b = appendJSONString(b, fl.key)
+			b, _ = appendJSON(b, fl.key)
 			b = append(b, ':')
 			b = append(b, fl.val...)
 		}

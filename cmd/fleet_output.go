@@ -156,18 +156,18 @@ func (p *fleetPrinter) finish() error {
 // "documents" (several); output that is not JSON at all is kept as "text".
 func fleetJSON(t *fleetTarget, code int, msg string) []byte {
 	b := []byte(`{"profile":`)
-	b = appendJSONString(b, t.name)
+	b, _ = appendJSON(b, t.name)
 	b = append(b, `,"host":`...)
 	if t.addr == "" {
 		b = append(b, "null"...)
 	} else {
-		b = appendJSONString(b, t.addr)
+		b, _ = appendJSON(b, t.addr)
 	}
 	vals, err := jsonValues(t.out.Bytes())
 	switch {
 	case err != nil:
 		b = append(b, `,"text":`...)
-		b = appendJSONString(b, t.out.String())
+		b, _ = appendJSON(b, t.out.String())
 	case len(vals) == 1 && vals[0][0] == '{':
 		if inner := vals[0][1 : len(vals[0])-1]; len(inner) > 0 {
 			b = append(append(b, ','), inner...)
@@ -182,7 +182,7 @@ func fleetJSON(t *fleetTarget, code int, msg string) []byte {
 		b = append(b, `,"error":{"exit":`...)
 		b = strconv.AppendInt(b, int64(code), 10)
 		b = append(b, `,"message":`...)
-		b = appendJSONString(b, msg)
+		b, _ = appendJSON(b, msg)
 		b = append(b, '}')
 	}
 	return append(b, '}')
@@ -209,26 +209,17 @@ func jsonValues(data []byte) ([][]byte, error) {
 	}
 }
 
-func appendJSONString(b []byte, s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s) // a string always encodes
-	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
-}
-
 // fleetYAML is fleetJSON's twin for -o yaml.
 func fleetYAML(t *fleetTarget, code int, msg string) *yaml.Node {
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	add := func(k string, v *yaml.Node) {
-		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
+		m.Content = append(m.Content, yamlStr(k), v)
 	}
-	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
-	add("profile", str(t.name))
+	add("profile", yamlStr(t.name))
 	if t.addr == "" {
 		add("host", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"})
 	} else {
-		add("host", str(t.addr))
+		add("host", yamlStr(t.addr))
 	}
 	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(t.out.Bytes()))
@@ -240,7 +231,7 @@ func fleetYAML(t *fleetTarget, code int, msg string) *yaml.Node {
 		}
 		if err != nil {
 			docs = nil
-			add("text", str(t.out.String()))
+			add("text", yamlStr(t.out.String()))
 			break
 		}
 		docs = append(docs, n.Content[0])
@@ -256,8 +247,8 @@ func fleetYAML(t *fleetTarget, code int, msg string) *yaml.Node {
 	if code != ExitOK {
 		e := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 		e.Content = append(e.Content,
-			str("exit"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(code)},
-			str("message"), str(msg))
+			yamlStr("exit"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(code)},
+			yamlStr("message"), yamlStr(msg))
 		add("error", e)
 	}
 	return m

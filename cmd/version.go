@@ -99,22 +99,21 @@ type field struct {
 type fields []field
 
 func (fs fields) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := []byte{'{'}
 	for i, kv := range fs {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		if err := encodeJSON(&b, kv.Key); err != nil {
+		var err error
+		if b, err = appendJSON(b, kv.Key); err != nil {
 			return nil, err
 		}
-		b.WriteByte(':')
-		if err := encodeJSON(&b, kv.Value); err != nil {
+		b = append(b, ':')
+		if b, err = appendJSON(b, kv.Value); err != nil {
 			return nil, err
 		}
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
 }
 
 func (fs fields) MarshalYAML() (any, error) {
@@ -132,15 +131,16 @@ func (fs fields) MarshalYAML() (any, error) {
 	return m, nil
 }
 
-// encodeJSON writes v compactly, without escaping <, > and &.
-func encodeJSON(b *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(b)
+// appendJSON appends v to b as compact JSON, with '<', '>' and '&' as they
+// are. The error is Encode's; a string never has one.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(b)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return err
+		return b, err
 	}
-	b.Truncate(b.Len() - 1) // Encode's newline
-	return nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // ownDocument says whether the -o format asks for a document (json or

@@ -374,51 +374,28 @@ func (w *watcher) header(at time.Time, target string, cols int) string {
 // "error" for a run that failed.
 func watchJSON(at time.Time, target string, doc []byte, errMsg string) []byte {
 	b := []byte(`{"time":`)
-	b = appendJSONValue(b, at.Format(watchTimeFormat))
+	b, _ = appendJSON(b, at.Format(watchTimeFormat))
 	b = append(b, `,"profile":`...)
-	b = appendJSONValue(b, target)
+	b, _ = appendJSON(b, target)
 	doc = bytes.TrimSpace(doc)
 	switch {
 	case errMsg != "":
 		b = append(b, `,"error":`...)
-		b = appendJSONValue(b, errMsg)
+		b, _ = appendJSON(b, errMsg)
 	case len(doc) == 0:
-	case doc[0] == '{' && json.Valid(doc):
-		dec := json.NewDecoder(bytes.NewReader(doc))
-		dec.Token() // {
-		for dec.More() {
-			key, _ := dec.Token()
-			var v json.RawMessage
-			if dec.Decode(&v) != nil {
-				break
-			}
-			b = append(b, ',')
-			b = appendJSONValue(b, key)
-			b = append(b, ':')
-			var c bytes.Buffer
-			json.Compact(&c, v)
-			b = append(b, c.Bytes()...)
-		}
 	case json.Valid(doc):
 		var c bytes.Buffer
 		json.Compact(&c, doc)
-		b = append(append(b, `,"document":`...), c.Bytes()...)
+		if doc[0] != '{' {
+			b = append(append(b, `,"document":`...), c.Bytes()...)
+		} else if inner := c.Bytes()[1 : c.Len()-1]; len(inner) > 0 {
+			b = append(append(b, ','), inner...) // the object's keys, as fleetJSON
+		}
 	default:
 		b = append(b, `,"output":`...)
-		b = appendJSONValue(b, string(doc))
+		b, _ = appendJSON(b, string(doc))
 	}
 	return append(b, "}\n"...)
-}
-
-// appendJSONValue appends v as JSON, '<' and '&' as they are.
-func appendJSONValue(b []byte, v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return append(b, "null"...)
-	}
-	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
 
 // watchSession is the one session a watch's runs share: dialled for the
