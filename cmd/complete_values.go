@@ -181,9 +181,10 @@ func (f *Factory) liveCandidates(c *cobra.Command, fn func(context.Context, *ami
 	}
 	ctx, cancel := context.WithTimeout(ctx, completionBudget)
 	defer cancel()
-	names, _, err := f.fleetTargets()
+	names, file, err := f.fleetTargets()
 	if err != nil || len(names) <= 1 {
 		qf := f.quietCopy()
+		qf.preloaded = file // read once: -p NAME, or the one target
 		if len(names) == 1 {
 			qf.Global.Profile = names[0] // a glob or group of one
 		}
@@ -195,6 +196,7 @@ func (f *Factory) liveCandidates(c *cobra.Command, fn func(context.Context, *ami
 		wg.Go(func() {
 			qf := f.quietCopy()
 			qf.Global.Profile, qf.Global.All = name, false
+			qf.preloaded = file // every target reads the one copy
 			results[i] = qf.liveOn(ctx, c, fn)
 		})
 	}
@@ -332,11 +334,7 @@ func profileCandidates(f *Factory) []candidate {
 // completionFile is the profiles file, read and nothing more; nil when
 // there is none or it does not load.
 func completionFile(f *Factory) *profile.File {
-	path, _, err := profile.Locate(f.Global.Config, f.env)
-	if err != nil {
-		return nil
-	}
-	file, err := profile.Load(path)
+	file, _, err := f.loadFile()
 	if err != nil {
 		return nil
 	}
