@@ -94,7 +94,7 @@ func (f *Factory) fleet(c *cobra.Command) error {
 		return err
 	}
 	if len(names) == 0 && f.Global.Merge {
-		names, file = f.mergeTarget()
+		names, file = f.mergeTarget(file)
 	}
 	if len(names) == 0 {
 		f.preloaded = file // -p NAME: the command's run reads no second copy
@@ -147,18 +147,22 @@ func (f *Factory) fleetRun(c *cobra.Command, names []string, file *profile.File,
 // mergeTarget is the one profile -p NAME, $AMSH_PROFILE or the file's
 // default names, for --merge: its list then has the Profile column too, as
 // with several. Nothing when there is no such profile (the command's own
-// run reports why) or --host makes the run ad hoc.
-func (f *Factory) mergeTarget() ([]string, *profile.File) {
+// run reports why) or --host makes the run ad hoc. file is the profiles
+// file when fleetTargets read it (-p NAME), else nil: it is read here. The
+// file comes back when it was read, for the command's run.
+func (f *Factory) mergeTarget(file *profile.File) ([]string, *profile.File) {
 	if firstNonEmpty(f.Global.Host, f.env("AMSH_HOST")) != "" {
-		return nil, nil
+		return nil, file
 	}
-	file, _, err := f.loadFile()
-	if err != nil {
-		return nil, nil
+	if file == nil {
+		var err error
+		if file, _, err = f.loadFile(); err != nil {
+			return nil, nil
+		}
 	}
 	p, err := file.Select(firstNonEmpty(f.Global.Profile, f.env("AMSH_PROFILE")))
 	if err != nil {
-		return nil, nil
+		return nil, file
 	}
 	return []string{p.Name}, file
 }
