@@ -71,6 +71,7 @@ confirmation, a summary of the failures.`,
 func shellRun(ctx context.Context, o *ShellOptions) error {
 	f := o.Factory
 	interactive := f.IO.InTTY && f.IO.OutTTY
+	file := f.preloaded // read for -p NAME by the fleet check; Connection takes it
 	conn, err := f.Connection()
 	if err != nil {
 		return err
@@ -131,7 +132,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 			return ef.Match, nil
 		},
 	}
-	opts.Profiles, opts.Groups = profileNames(conn)
+	opts.Profiles, opts.Groups = profileNames(conn, file)
 	if interactive {
 		opts.HistoryFile = shell.HistoryPath(f.IO.Getenv)
 	}
@@ -160,14 +161,16 @@ func outWidth(ios *IOStreams) int {
 }
 
 // profileNames lists the profiles and the groups of the file the
-// connection came from.
-func profileNames(c *Connection) (profiles, groups []string) {
+// connection came from: file when the run read it already, else read now.
+func profileNames(c *Connection, file *profile.File) (profiles, groups []string) {
 	if c.File == "" {
 		return nil, nil
 	}
-	file, err := profile.Load(c.File)
-	if err != nil {
-		return nil, nil
+	if file == nil {
+		var err error
+		if file, err = profile.Load(c.File); err != nil {
+			return nil, nil
+		}
 	}
 	for _, g := range file.GroupOrder {
 		if _, ok := file.Groups[g]; ok {
