@@ -27,8 +27,10 @@ import (
 // run with its own connection, timeout and secret. events is the exception:
 // it merges the targets' streams itself (events_fleet.go).
 
-// fleetOnce are the subcommands that never dial: with several profiles they
-// run once, as they would with one.
+// fleetOnce are the subcommands that run once, as with one profile, when
+// several are named. All but `profiles check` never dial; that one logs in,
+// to the one profile its argument names (without one, to what -p names, as
+// a single profile's name).
 var fleetOnce = map[string]bool{
 	"completion": true, "decode": true, "help": true, "profiles": true, "version": true,
 	cobra.ShellCompRequestCmd: true, cobra.ShellCompNoDescRequestCmd: true,
