@@ -72,8 +72,7 @@ func dispatchFleet(ctx context.Context, f *Factory, sel *fleetSelection, args []
 	if err != nil || c == nil {
 		return err
 	}
-	top := topName(c)
-	if fleetOnce[top] {
+	if runsOnce(c, pos) {
 		return c.RunE(c, pos)
 	}
 	lf.Shared = nil // the shell's session is the first target's only

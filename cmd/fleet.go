@@ -28,12 +28,22 @@ import (
 // it merges the targets' streams itself (events_fleet.go).
 
 // fleetOnce are the subcommands that run once, as with one profile, when
-// several are named. All but `profiles check` never dial; that one logs in,
-// to the one profile its argument names (without one, to what -p names, as
-// a single profile's name).
+// several are named: they never dial, except `profiles check NAME`, which
+// logs in to the one profile it names (see runsOnce).
 var fleetOnce = map[string]bool{
 	"completion": true, "decode": true, "help": true, "profiles": true, "version": true,
 	cobra.ShellCompRequestCmd: true, cobra.ShellCompNoDescRequestCmd: true,
+}
+
+// runsOnce says whether c with its arguments args runs once when several
+// profiles are named. `profiles check` without NAME runs on each of them,
+// as a one-shot command does: it checks the profiles -p names.
+func runsOnce(c *cobra.Command, args []string) bool {
+	top := topName(c)
+	if top == "profiles" && c.Name() == "check" && len(args) == 0 {
+		return false
+	}
+	return fleetOnce[top]
 }
 
 // fleetRefused are the subcommands that do not run on several profiles yet,
@@ -83,12 +93,12 @@ type fleetTarget struct {
 // and then returns an *ExitError that ends the command line (code 0 and
 // nothing more to print when every target succeeded). With one target, or
 // none named, it returns nil and c runs as usual.
-func (f *Factory) fleet(c *cobra.Command) error {
+func (f *Factory) fleet(c *cobra.Command, args []string) error {
 	if f.pin != nil {
 		return nil // a target's own run
 	}
 	top := topName(c)
-	if fleetOnce[top] || top == "" && c.Flags().Changed("version") {
+	if runsOnce(c, args) || top == "" && c.Flags().Changed("version") {
 		return nil
 	}
 	names, file, err := f.fleetTargets()

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -62,6 +63,7 @@ func (m *fleetMerge) add(name string, out []byte) {
 	}
 	for _, v := range vals {
 		for _, fs := range jsonRecords(v) {
+			fs = slices.DeleteFunc(fs, func(fl jsonField) bool { return namesTarget(fl, name) })
 			m.recs = append(m.recs, mergedRecord{name, fs})
 		}
 	}

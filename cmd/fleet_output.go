@@ -169,8 +169,13 @@ func fleetJSON(t *fleetTarget, code int, msg string) []byte {
 		b = append(b, `,"text":`...)
 		b, _ = appendJSON(b, t.out.String())
 	case len(vals) == 1 && vals[0][0] == '{':
-		if inner := vals[0][1 : len(vals[0])-1]; len(inner) > 0 {
-			b = append(append(b, ','), inner...)
+		for _, fl := range jsonObject(vals[0]) {
+			if namesTarget(fl, t.name) {
+				continue
+			}
+			b = append(b, ',')
+			b, _ = appendJSON(b, fl.key)
+			b = append(append(b, ':'), fl.val...)
 		}
 	case len(vals) == 1:
 		b = append(append(b, `,"document":`...), vals[0]...)
@@ -186,6 +191,18 @@ func fleetJSON(t *fleetTarget, code int, msg string) []byte {
 		b = append(b, '}')
 	}
 	return append(b, '}')
+}
+
+// namesTarget says whether fl is a "profile" key (any case) whose value is
+// the target's name, as `profiles check` prints: the envelope's own
+// "profile" (or the merged list's Profile column) says it already, and a
+// second key of the same name would make the object ambiguous.
+func namesTarget(fl jsonField, name string) bool {
+	if !strings.EqualFold(fl.key, "profile") {
+		return false
+	}
+	var v string
+	return json.Unmarshal(fl.val, &v) == nil && v == name
 }
 
 // jsonValues splits data into its JSON values, each compact.
@@ -238,7 +255,13 @@ func fleetYAML(t *fleetTarget, code int, msg string) *yaml.Node {
 	}
 	switch {
 	case len(docs) == 1 && docs[0].Kind == yaml.MappingNode:
-		m.Content = append(m.Content, docs[0].Content...)
+		kv := docs[0].Content
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i].Value == "profile" && kv[i+1].Kind == yaml.ScalarNode && kv[i+1].Value == t.name {
+				continue // as in fleetJSON
+			}
+			m.Content = append(m.Content, kv[i], kv[i+1])
+		}
 	case len(docs) == 1:
 		add("document", docs[0])
 	case len(docs) > 1:

@@ -118,6 +118,27 @@ func TestFleetSandboxJSON(t *testing.T) {
 	}
 }
 
+// TestFleetSandboxProfilesCheck: `profiles check` over the group logs in to
+// each instance and reports its Asterisk version, a document per instance
+// in order, each naming its profile once.
+func TestFleetSandboxProfilesCheck(t *testing.T) {
+	_, cfg, targets := fxFleet(t)
+	r := (&run{Args: []string{"--config", cfg, "-p", "sandboxes", "-o", "json", "profiles", "check"}}).exec(t)
+	var raws []json.RawMessage
+	if err := json.Unmarshal([]byte(r.Stdout), &raws); err != nil || len(raws) != len(targets) || r.Code != 0 || r.Stderr != "" {
+		t.Fatalf("exit %d stderr %q stdout %q (%v): want an array of %d documents", r.Code, r.Stderr, r.Stdout, err, len(targets))
+	}
+	for i, raw := range raws {
+		var doc map[string]any
+		json.Unmarshal(raw, &doc)
+		version, _ := doc["asterisk_version"].(string)
+		if doc["profile"] != targets[i].profile || doc["host"] != targets[i].addr || doc["address"] != targets[i].addr ||
+			!strings.HasPrefix(version, "22.") || strings.Count(string(raw), `"profile":`) != 1 {
+			t.Errorf("document %d: %s; want %s at %s, Asterisk 22, its profile named once", i, raw, targets[i].profile, targets[i].addr)
+		}
+	}
+}
+
 var longCall = regexp.MustCompile(`Local/long@amsh-[0-9a-f]+;`)
 
 // longCalls lists the Local/long@amsh calls instance k has up ("…;" without

@@ -364,3 +364,40 @@ func TestFleetDocumentsStream(t *testing.T) {
 		})
 	}
 }
+
+// TestFleetProfilesCheck: `profiles check` without NAME checks each profile
+// -p names, as any one-shot command runs on several, and the target's name
+// is said once (the envelope's "profile", the merged list's Profile), not
+// twice. With NAME it checks that one profile only, once.
+func TestFleetProfilesCheck(t *testing.T) {
+	a := amitest.NewN(t, 2, checkScript)
+	b := amitest.NewN(t, 3, checkScript)
+	cfg := fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": a.Addr(), "b": b.Addr()}, "")
+
+	r := (&run{Args: []string{"--config", cfg, "-p", "a,b", "-o", "json", "profiles", "check"}}).exec(t)
+	var raws []json.RawMessage
+	if err := json.Unmarshal([]byte(r.Stdout), &raws); err != nil || len(raws) != 2 || r.Code != 0 || r.Stderr != "" {
+		t.Fatalf("exit %d stderr %q stdout %q (%v): want an array of 2 documents", r.Code, r.Stderr, r.Stdout, err)
+	}
+	for i, want := range []struct{ name, addr string }{{"a", a.Addr()}, {"b", b.Addr()}} {
+		var doc map[string]any
+		json.Unmarshal(raws[i], &doc)
+		keys := keysOf(t, raws[i])
+		if keys != "profile host address username tls banner asterisk_version ami_version login_time round_trip" ||
+			doc["profile"] != want.name || doc["host"] != want.addr || doc["address"] != want.addr || doc["asterisk_version"] != "22.10.1" {
+			t.Errorf("document %d: keys %q, %v; want profile %s at %s once, first", i, keys, doc, want.name, want.addr)
+		}
+	}
+
+	r = (&run{Args: []string{"--config", cfg, "-p", "a,b", "--merge", "profiles", "check"}}).exec(t)
+	lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
+	if r.Code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "Profile ") || strings.Contains(strings.ToLower(lines[0][1:]), "profile") ||
+		!strings.HasPrefix(lines[1], "a ") || !strings.HasPrefix(lines[2], "b ") || strings.Contains(r.Stdout, "a, a") {
+		t.Errorf("--merge: exit %d stderr %q stdout:\n%s\nwant one Profile column and a row for a, then b", r.Code, r.Stderr, r.Stdout)
+	}
+
+	r = (&run{Args: []string{"--config", cfg, "-p", "a,b", "profiles", "check", "b"}}).exec(t)
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "profile:          b\naddress:          "+b.Addr()+"\n") || strings.Contains(r.Stdout, "==") {
+		t.Errorf("check b: exit %d stderr %q stdout:\n%s\nwant b's fields alone", r.Code, r.Stderr, r.Stdout)
+	}
+}

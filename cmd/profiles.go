@@ -146,9 +146,11 @@ func NewCmdProfilesCheck(f *Factory, runF func(*ProfilesCheckOptions) error) *co
 version (CoreSettings), how long the login took and the round-trip time of a
 Ping. Exit 4 when the login is refused, 5 when the server cannot be reached.
 Without NAME, the profile amsh would use: --profile, $AMSH_PROFILE, then the
-file's default.`,
+file's default; when -p names several (a,b, a glob, a group, --all), each of
+them, as any one-shot command runs on several.`,
 		Example: `  amsh profiles check lab
-  amsh profiles check lab -o json`,
+  amsh profiles check lab -o json
+  amsh -p lab,prod profiles check`,
 		Args:              argsBetween(0, 1),
 		ValidArgsFunction: completeProfileArg(f),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -338,6 +340,8 @@ func (f *Factory) loginAs(ctx context.Context, name string) (*ami.Session, *Conn
 		// Checked as any command would use it: flags and environment still
 		// override the profile's address and user.
 		pf.Global.Profile = name
+	} else {
+		pf.pin = f.pin // one target of several: that target's profile
 	}
 	s, err := pf.Session(ctx, "off")
 	if err != nil {

@@ -285,14 +285,14 @@ func didYouMean(c *cobra.Command, typed string) string {
 
 // preRun checks the global flags and, when they name several profiles,
 // runs the command on each (fleet.go), which ends the command line.
-func (f *Factory) preRun(c *cobra.Command, _ []string) error {
+func (f *Factory) preRun(c *cobra.Command, args []string) error {
 	if err := f.validateGlobal(); err != nil {
 		return err
 	}
 	if f.Global.jq != nil {
 		f.Global.jq = f.Global.jq.WithContext(c.Context())
 	}
-	return f.fleet(c)
+	return f.fleet(c, args)
 }
 
 func (f *Factory) validateGlobal() error {
