@@ -3,7 +3,8 @@
 // rendering.
 //
 //	minimal command HOST:PORT USER SECRET 'core show channels'
-//	    dial, read the banner, log in (plain), send Command, print the Output lines
+//	    dial, read the banner, write Login (plain), Command and Logoff in one
+//	    write, print the Command's Output lines
 //	minimal drain HOST:PORT USER SECRET PJSIPShowEndpoints
 //	    same, but send the action and read (discarding) up to its ...Complete event
 package main
@@ -31,7 +32,7 @@ func main() {
 	if _, err := r.ReadString('\n'); err != nil { // banner
 		os.Exit(5)
 	}
-	action := "Action: Command\r\nCommand: " + arg + "\r\n\r\n"
+	action := "Action: Command\r\nCommand: " + arg + "\r\n\r\nAction: Logoff\r\n\r\n"
 	if mode == "drain" {
 		action = "Action: " + arg + "\r\n\r\n"
 	}
