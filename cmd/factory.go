@@ -65,6 +65,7 @@ type Connection struct {
 	Confirm     bool
 
 	secretSource func(ctx context.Context) (string, error)
+	file         *profile.File // the profiles file as read, when one was
 }
 
 // Connection resolves where to connect. Errors are usage errors (exit 2).
@@ -100,7 +101,7 @@ func (f *Factory) resolve() (*Connection, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.ProfileName, c.Profile, c.File = p.Name, p, file
+		c.ProfileName, c.Profile, c.File, c.file = p.Name, p, file.Path, file
 		c.Addr, c.Username, c.Auth = p.Addr(), p.Username, p.Auth
 		c.Events, c.Timeout, c.Confirm = p.Events, p.Timeout, p.Confirm
 		if p.TLS {
@@ -152,17 +153,17 @@ func (f *Factory) resolve() (*Connection, error) {
 	return c, nil
 }
 
-func (f *Factory) loadProfile(name string) (*profile.Profile, string, error) {
-	file, path := (*profile.File)(nil), ""
+func (f *Factory) loadProfile(name string) (*profile.Profile, *profile.File, error) {
+	var file *profile.File
 	if f.pin != nil {
-		file, path = f.pin.file, f.pin.file.Path // its warnings were printed once for all targets
+		file = f.pin.file // its warnings were printed once for all targets
 	} else {
 		if file = f.preloaded; file != nil {
-			path, f.preloaded = file.Path, nil
+			f.preloaded = nil
 		} else {
 			var err error
-			if file, path, err = f.loadFile(); err != nil {
-				return nil, "", err
+			if file, _, err = f.loadFile(); err != nil {
+				return nil, nil, err
 			}
 		}
 		for _, w := range file.Warnings() {
@@ -171,9 +172,9 @@ func (f *Factory) loadProfile(name string) (*profile.Profile, string, error) {
 	}
 	p, err := file.Select(name)
 	if err != nil {
-		return nil, "", &UsageError{Err: err}
+		return nil, nil, &UsageError{Err: err}
 	}
-	return p, path, nil
+	return p, file, nil
 }
 
 // loadFile finds and loads the profiles file. Errors are usage errors.

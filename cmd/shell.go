@@ -9,7 +9,6 @@ import (
 
 	"github.com/amsh/amsh/ami"
 	"github.com/amsh/amsh/completion"
-	"github.com/amsh/amsh/profile"
 	"github.com/amsh/amsh/shell"
 	"github.com/spf13/cobra"
 )
@@ -71,7 +70,6 @@ confirmation, a summary of the failures.`,
 func shellRun(ctx context.Context, o *ShellOptions) error {
 	f := o.Factory
 	interactive := f.IO.InTTY && f.IO.OutTTY
-	file := f.preloaded // read for -p NAME by the fleet check; Connection takes it
 	conn, err := f.Connection()
 	if err != nil {
 		return err
@@ -132,7 +130,7 @@ func shellRun(ctx context.Context, o *ShellOptions) error {
 			return ef.Match, nil
 		},
 	}
-	opts.Profiles, opts.Groups = profileNames(conn, file)
+	opts.Profiles, opts.Groups = profileNames(conn)
 	if interactive {
 		opts.HistoryFile = shell.HistoryPath(f.IO.Getenv)
 	}
@@ -161,16 +159,11 @@ func outWidth(ios *IOStreams) int {
 }
 
 // profileNames lists the profiles and the groups of the file the
-// connection came from: file when the run read it already, else read now.
-func profileNames(c *Connection, file *profile.File) (profiles, groups []string) {
-	if c.File == "" {
-		return nil, nil
-	}
+// connection came from, as it was read; none for ad-hoc use (--host).
+func profileNames(c *Connection) (profiles, groups []string) {
+	file := c.file
 	if file == nil {
-		var err error
-		if file, err = profile.Load(c.File); err != nil {
-			return nil, nil
-		}
+		return nil, nil
 	}
 	for _, g := range file.GroupOrder {
 		if _, ok := file.Groups[g]; ok {
