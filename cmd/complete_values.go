@@ -365,11 +365,7 @@ func targetCandidates(f *Factory, toComplete string) []candidate {
 	if file == nil {
 		return nil
 	}
-	head := ""
-	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
-		head = toComplete[:i+1]
-	}
-	given := strings.Split(head, ",")
+	head, _, given := completion.SplitList(toComplete)
 	var out []candidate
 	for _, c := range fileProfiles(file) {
 		if !slices.Contains(given, c.value) {

@@ -268,11 +268,7 @@ func appendKind(dst []string, kind ArgKind, prefix, queue string, snap *Snapshot
 		// A comma list: the word after the last comma completes, the
 		// names before it are kept.
 		// The names already in the list are not offered again.
-		head := ""
-		if i := strings.LastIndexByte(prefix, ','); i >= 0 {
-			head, prefix = prefix[:i+1], prefix[i+1:]
-		}
-		given := strings.Split(head, ",")
+		head, prefix, given := SplitList(prefix)
 		n := len(dst)
 		dst = matchAppend(dst, snap.Profiles, prefix)
 		dst = matchAppend(dst, snap.Groups, prefix)
@@ -291,6 +287,18 @@ func appendKind(dst []string, kind ArgKind, prefix, queue string, snap *Snapshot
 		}
 	}
 	return dst
+}
+
+// SplitList cuts a comma list being typed (-p a,b,c; use a,b) at its last
+// comma: head is what comes before, kept as typed and ending in the comma
+// ("" when there is none), last the word being completed, and given the
+// names head holds, which a completion does not offer again.
+func SplitList(word string) (head, last string, given []string) {
+	i := strings.LastIndexByte(word, ',')
+	if i < 0 {
+		return "", word, nil
+	}
+	return word[:i+1], word[i+1:], strings.Split(word[:i], ",")
 }
 
 func appendActions(dst []string, actions []Action, prefix string) []string {

@@ -265,3 +265,21 @@ func TestCLIKeyAndEscape(t *testing.T) {
 		t.Errorf("cliEscape: %q", got)
 	}
 }
+
+func TestSplitList(t *testing.T) {
+	for _, tc := range []struct {
+		word, head, last string
+		given            []string
+	}{
+		{"", "", "", nil},
+		{"pb", "", "pb", nil},
+		{"pbx1,", "pbx1,", "", []string{"pbx1"}},
+		{"pbx1,prod,p", "pbx1,prod,", "p", []string{"pbx1", "prod"}},
+		{",x", ",", "x", []string{""}},
+	} {
+		head, last, given := SplitList(tc.word)
+		if head != tc.head || last != tc.last || !slices.Equal(given, tc.given) {
+			t.Errorf("SplitList(%q) = %q, %q, %q; want %q, %q, %q", tc.word, head, last, given, tc.head, tc.last, tc.given)
+		}
+	}
+}
