@@ -142,7 +142,7 @@ func NewCmdProfilesCheck(f *Factory, runF func(*ProfilesCheckOptions) error) *co
 	return &cobra.Command{
 		Use:   "check [NAME]",
 		Short: "Log in with a profile and report the server's version and round-trip time",
-		Long: `Log in with one profile and report the server's banner, its Asterisk
+		Long: `Log in with a profile and report the server's banner, its Asterisk
 version (CoreSettings), how long the login took and the round-trip time of a
 Ping. Exit 4 when the login is refused, 5 when the server cannot be reached.
 Without NAME, the profile amsh would use: --profile, $AMSH_PROFILE, then the
