@@ -9,6 +9,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"slices"
@@ -25,6 +26,7 @@ type result struct {
 
 func main() {
 	n := flag.Int("n", 30, "runs per command")
+	shuffle := flag.Bool("shuffle", false, "run the commands of each round in a random order, so none always follows another")
 	flag.Parse()
 	var cmds [][]string
 	for _, a := range flag.Args() {
@@ -38,8 +40,16 @@ func main() {
 	for i, c := range cmds {
 		res[i].name = c[0]
 	}
+	order := make([]int, len(cmds))
+	for i := range order {
+		order[i] = i
+	}
 	for run := 0; run < *n; run++ {
-		for i, c := range cmds {
+		if *shuffle {
+			rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		}
+		for _, i := range order {
+			c := cmds[i]
 			cmd := exec.Command(c[1], c[2:]...)
 			cmd.Stdout, cmd.Stderr = nil, os.Stderr
 			t0 := time.Now()
