@@ -12,19 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-100}
-dir=${AMSH_SANDBOX_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/amsh/sandbox}
-. <(sed 's/^/export /' "$dir/sandbox.env")
-secret=$(cat "$AMSH_SANDBOX_SECRET_FILE")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-make -s build BIN="$tmp/amsh"
-go build -o "$tmp/minimal" ./bench/minimal
-go build -o "$tmp/oneshot" ./bench/oneshot
-cat >"$tmp/profiles.yaml" <<YAML
-profiles:
-  plain: {host: 127.0.0.1, port: ${AMSH_SANDBOX_ADDR##*:}, username: amsh, secret_file: $AMSH_SANDBOX_SECRET_FILE, auth: plain}
-YAML
-chmod 600 "$tmp/profiles.yaml"
+. bench/oneshot-setup.sh
 
 row() { # row LABEL MINIMAL AMSH
 	"$tmp/oneshot" -shuffle -n "$runs" \

@@ -5,21 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-50}
-dir=${AMSH_SANDBOX_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/amsh/sandbox}
-. <(sed 's/^/export /' "$dir/sandbox.env")
-secret=$(cat "$AMSH_SANDBOX_SECRET_FILE")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-make -s build BIN="$tmp/amsh"
-go build -o "$tmp/minimal" ./bench/minimal
-go build -o "$tmp/oneshot" ./bench/oneshot
-# The same login for both Go clients: plain, as the minimal client does; md5 adds one round trip.
-cat >"$tmp/profiles.yaml" <<YAML
-profiles:
-  plain: {host: 127.0.0.1, port: ${AMSH_SANDBOX_ADDR##*:}, username: amsh, secret_file: $AMSH_SANDBOX_SECRET_FILE, auth: plain}
-  md5: {host: 127.0.0.1, port: ${AMSH_SANDBOX_ADDR##*:}, username: amsh, secret_file: $AMSH_SANDBOX_SECRET_FILE}
-YAML
-chmod 600 "$tmp/profiles.yaml"
+. bench/oneshot-setup.sh
 "$tmp/oneshot" -n "$runs" \
 	"asterisk-rx|chroot|$AMSH_SANDBOX_ROOT|/usr/sbin/asterisk|-rx|core show channels" \
 	"minimal|$tmp/minimal|command|$AMSH_SANDBOX_ADDR|amsh|$secret|core show channels" \
