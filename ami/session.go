@@ -124,33 +124,25 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	}
 	s := newSession(cfg, conn)
 
-	// The reader goroutine starts now and reads the banner first: starting
-	// it (and perhaps a thread for it) then overlaps the wait for the
-	// banner instead of holding the Login back (bench/oneshot: 0.1 ms of a
-	// 7 ms one-shot command). Until the banner, the read has the dial's
-	// deadline, and a cancelled ctx moves it to now: a server that accepts
-	// and stays silent must not hold the caller (Ctrl-C, a merged stream
-	// stopping its targets) until the dial timeout.
+	// The banner is read before the reader goroutine starts. A cancelled
+	// ctx moves the read deadline to now: a server that accepts and stays
+	// silent must not hold the caller (Ctrl-C, a merged stream stopping
+	// its targets) until the dial timeout.
 	if dl, ok := dctx.Deadline(); ok {
 		conn.SetReadDeadline(dl)
 	}
 	stopBanner := context.AfterFunc(dctx, func() { conn.SetReadDeadline(time.Now()) })
-	banner := make(chan error, 1)
-	go s.readLoop(banner)
-	err = <-banner
-	if !stopBanner() && err == nil {
-		// ctx ended as the banner arrived: the deadline just moved to now
-		// would end the reader's next read, so this is ctx's end.
-		err = dctx.Err()
-	}
+	s.banner, err = s.r.ReadBanner()
+	stopBanner()
 	if err != nil {
-		conn.Close() // ends the reader, when the banner came
+		conn.Close()
 		if cerr := dctx.Err(); errors.Is(cerr, context.Canceled) {
 			err = cerr
 		}
 		return nil, &ConnError{Op: "read", Addr: cfg.Addr, Err: fmt.Errorf("banner: %w", cleanNetErr(err))}
 	}
 	conn.SetReadDeadline(time.Time{})
+	go s.readLoop()
 	// Closing the socket is what unblocks the reader when ctx ends mid-login:
 	// at the deadline the login timed out (a connection error); a cancelled
 	// ctx ends the session with context.Canceled as the cause.
@@ -436,16 +428,7 @@ func (s *Session) finishLocked(c *call, err error) {
 	close(c.done)
 }
 
-// readLoop reads the banner, says on banner how that went, and then reads
-// messages until the connection ends. After a banner error it stops: Dial
-// closes the socket and reports it.
-func (s *Session) readLoop(banner chan<- error) {
-	var err error
-	s.banner, err = s.r.ReadBanner()
-	banner <- err
-	if err != nil {
-		return
-	}
+func (s *Session) readLoop() {
 	for {
 		m, err := s.r.ReadMessage()
 		if err != nil {
