@@ -26,7 +26,9 @@ row "as linked" "$tmp/minimal" "$tmp/amsh"
 cp "$tmp/minimal" "$tmp/minimal.cp"
 cp "$tmp/amsh" "$tmp/amsh.cp"
 row "copied" "$tmp/minimal.cp" "$tmp/amsh.cp"
-if [ -w /proc/sys/vm/drop_caches ]; then
+if [ "$(stat -f -c %T "$tmp")" = tmpfs ]; then
+	echo "re-read from disk  skipped: $tmp is on tmpfs, whose pages dropping the cache keeps (set TMPDIR to a disk)"
+elif [ -w /proc/sys/vm/drop_caches ]; then
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	for _ in $(seq 20); do # read back in and warm up, Asterisk's side too

@@ -37,10 +37,11 @@ var fleetOnce = map[string]bool{
 
 // runsOnce says whether c with its arguments args runs once when several
 // profiles are named. `profiles check` without NAME runs on each of them,
-// as a one-shot command does: it checks the profiles -p names.
+// as a one-shot command does: it checks the profiles -p names ("" names
+// none, as without NAME).
 func runsOnce(c *cobra.Command, args []string) bool {
 	top := topName(c)
-	if top == "profiles" && c.Name() == "check" && len(args) == 0 {
+	if top == "profiles" && c.Name() == "check" && (len(args) == 0 || args[0] == "") {
 		return false
 	}
 	return fleetOnce[top]

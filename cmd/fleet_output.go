@@ -193,12 +193,13 @@ func fleetJSON(t *fleetTarget, code int, msg string) []byte {
 	return append(b, '}')
 }
 
-// namesTarget says whether fl is a "profile" key (any case) whose value is
-// the target's name, as `profiles check` prints: the envelope's own
-// "profile" (or the merged list's Profile column) says it already, and a
-// second key of the same name would make the object ambiguous.
+// namesTarget says whether fl is amsh's own "profile" key with the
+// target's name for its value, as `profiles check` prints it: the
+// envelope's "profile" (or the merged list's Profile column) says it
+// already, and a second key of the same name would make the object
+// ambiguous. A server's "Profile" header is data and stays.
 func namesTarget(fl jsonField, name string) bool {
-	if !strings.EqualFold(fl.key, "profile") {
+	if fl.key != "profile" {
 		return false
 	}
 	var v string

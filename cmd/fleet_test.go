@@ -370,8 +370,8 @@ func TestFleetDocumentsStream(t *testing.T) {
 // is said once (the envelope's "profile", the merged list's Profile), not
 // twice. With NAME it checks that one profile only, once.
 func TestFleetProfilesCheck(t *testing.T) {
-	a := amitest.NewN(t, 2, checkScript)
-	b := amitest.NewN(t, 3, checkScript)
+	a := amitest.NewN(t, 3, checkScript)
+	b := amitest.NewN(t, 4, checkScript)
 	cfg := fleetProfiles(t, []string{"a", "b"}, map[string]string{"a": a.Addr(), "b": b.Addr()}, "")
 
 	r := (&run{Args: []string{"--config", cfg, "-p", "a,b", "-o", "json", "profiles", "check"}}).exec(t)
@@ -396,8 +396,32 @@ func TestFleetProfilesCheck(t *testing.T) {
 		t.Errorf("--merge: exit %d stderr %q stdout:\n%s\nwant one Profile column and a row for a, then b", r.Code, r.Stderr, r.Stdout)
 	}
 
+	r = (&run{Args: []string{"--config", cfg, "-p", "a,b", "profiles", "check", ""}}).exec(t) // "" is no NAME
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "== a (") || !strings.Contains(r.Stdout, "\n== b (") {
+		t.Errorf(`check "": exit %d stderr %q stdout:\n%s\nwant a's and b's blocks`, r.Code, r.Stderr, r.Stdout)
+	}
+
 	r = (&run{Args: []string{"--config", cfg, "-p", "a,b", "profiles", "check", "b"}}).exec(t)
 	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "profile:          b\naddress:          "+b.Addr()+"\n") || strings.Contains(r.Stdout, "==") {
 		t.Errorf("check b: exit %d stderr %q stdout:\n%s\nwant b's fields alone", r.Code, r.Stderr, r.Stdout)
+	}
+}
+
+// namesTarget drops only amsh's own "profile" key naming the target: a
+// server's Profile header, or a profile key naming another, is data.
+func TestNamesTarget(t *testing.T) {
+	for _, tc := range []struct {
+		key, val string
+		want     bool
+	}{
+		{"profile", `"a"`, true},
+		{"profile", `"b"`, false},
+		{"Profile", `"a"`, false},
+		{"profile", `1`, false},
+		{"host", `"a"`, false},
+	} {
+		if got := namesTarget(jsonField{tc.key, json.RawMessage(tc.val)}, "a"); got != tc.want {
+			t.Errorf("namesTarget(%s: %s, a) = %v, want %v", tc.key, tc.val, got, tc.want)
+		}
 	}
 }

@@ -335,7 +335,9 @@ func profileFields(p *profile.Profile, file *profile.File) fields {
 // use). It uses a Factory of its own, so checking another profile from the
 // REPL does not change the profile the REPL is using.
 func (f *Factory) loginAs(ctx context.Context, name string) (*ami.Session, *Connection, error) {
-	pf := &Factory{IO: f.IO, Global: f.Global, ReadSecret: f.ReadSecret}
+	// preloaded: the file -p NAME had read, not a second copy.
+	pf := &Factory{IO: f.IO, Global: f.Global, ReadSecret: f.ReadSecret, preloaded: f.preloaded}
+	f.preloaded = nil
 	if name != "" {
 		// Checked as any command would use it: flags and environment still
 		// override the profile's address and user.
