@@ -30,11 +30,12 @@ func Main() int {
 // The handlers are installed by a goroutine of their own, while the command
 // line is parsed and the server dialled: signal.Notify starts the runtime's
 // signal thread and waits on it once per signal, which cost a one-shot
-// command 0.6 ms of its 8 ms in the foreground on a 2-core VM (bench/oneshot,
-// 100 alternating runs). A signal in the first moment, before the handlers
-// are in, ends amsh as the signal's default does, before anything was
-// received. The handlers are never removed: the process exits when Run
-// returns.
+// command 0.3-0.5 ms of its 6-7 ms in the foreground on a 2-core VM
+// (bench/oneshot -shuffle, 3x200 runs, both binaries copied just before so
+// that their pages sat alike in the page cache). A signal in the first
+// moment, before the handlers are in, ends amsh as the signal's default
+// does, before anything was received. The handlers are never removed: the
+// process exits when Run returns.
 func signalContext() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
